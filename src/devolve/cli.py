@@ -1,0 +1,52 @@
+"""The `devolve` command line: a thin shell over the core.
+
+Exit codes: 0 success, 2 bad input or an infeasible scenario (with a located, plain-words
+message), 1 only for a bug. No traceback reaches a user for anything they could have caused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from devolve import __version__
+from devolve.problems import InvalidInput
+
+COMMANDS = ("validate", "template", "assess")
+"""Each is a module in devolve.commands with `add_parser(subparsers)` and `run(args) -> int`."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="devolve",
+        description="Decide which parts of a council's services to devolve to neighbourhoods, and how.",
+    )
+    parser.add_argument("--version", action="version", version=f"devolve {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module = import_module(f"devolve.commands.{name}")
+        module.add_parser(sub).set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return args.run(args)
+    except InvalidInput as exc:
+        from devolve.commands.report import print_problems
+
+        print_problems(exc.report, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("devolve: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Loading a rubric file: TOML in, a validated :class:`~devolve.domain.Rubric` out.
+
+A rubric is input like any other: a council copies one and edits it, so a mistake in it is
+reported with the file and the key path, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from devolve.domain import Rubric
+from devolve.problems import InvalidInput, Problem, ProblemCode, ProblemReport
+
+RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+DEFAULT_RUBRIC = RUBRICS_DIR / "default.toml"
+
+
+def load_rubric(path: str | Path = DEFAULT_RUBRIC) -> Rubric:
+    """Read and validate a rubric file; raise :class:`InvalidInput` naming every problem."""
+    path = Path(path)
+    name = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _invalid(name, "rubric file not found") from None
+    except UnicodeDecodeError:
+        raise _invalid(name, "rubric file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _invalid(name, f"rubric file is not valid TOML: {exc}") from None
+    return rubric_from_dict(data, source=name)
+
+
+def rubric_from_dict(data: dict[str, Any], source: str = "rubric") -> Rubric:
+    """Turn parsed TOML into a Rubric, putting each table's key into the objects it names."""
+    try:
+        shaped = _shape(data)
+        return Rubric.model_validate(shaped)
+    except ValidationError as exc:
+        raise InvalidInput(
+            ProblemReport.of(
+                Problem(
+                    code=ProblemCode.RUBRIC,
+                    file=source,
+                    column=".".join(str(p) for p in err["loc"]) or None,
+                    value=_short(err.get("input")),
+                    message=err["msg"],
+                )
+                for err in exc.errors()
+            )
+        ) from None
+    except (TypeError, AttributeError, KeyError) as exc:
+        raise _invalid(source, f"rubric file has an unexpected shape: {exc}") from None
+
+
+def _shape(data: dict[str, Any]) -> dict[str, Any]:
+    """TOML names tables by key ([criteria.outcomes]); the models carry the key inside."""
+    out = dict(data)
+    out["criteria"] = {
+        key: {"criterion": key, **value} for key, value in data.get("criteria", {}).items()
+    }
+    out["service_types"] = {
+        key: {"service_type": key, **value} for key, value in data.get("service_types", {}).items()
+    }
+    out["stages"] = {key: {"stage": key, **value} for key, value in data.get("stages", {}).items()}
+    return out
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return value
+
+
+def _invalid(source: str, message: str) -> InvalidInput:
+    return InvalidInput(ProblemReport.of([Problem(ProblemCode.RUBRIC, message, file=source)]))
