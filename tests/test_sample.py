@@ -149,3 +149,41 @@ def test_scenario_is_labelled_fictional_and_complete(sample):
     free = [a for a in sample.activities if retention_reason(sample.rubric, sample.service(a.service_id), a) is None]
     cheapest = min(cfg.setup_cost for cfg in sample.offered_configurations())
     assert sc.transition_budget < cheapest * len(free) * len(sample.neighbourhoods) / 2
+
+
+# --------------------------------------------------------------------------- the committed workbook
+
+
+@pytest.fixture(scope="module")
+def committed():
+    from devolve.io.workbook import read_assessment
+
+    return read_assessment(SAMPLE)
+
+
+def test_committed_workbook_is_what_the_script_builds(committed, sample):
+    assessment, _ = committed
+    assert assessment == sample, "sample_services.xlsx is stale: run `make sample`"
+
+
+def test_oversized_districts_are_flagged_on_reading(committed, sample):
+    _, report = committed
+    flagged = [p for p in report.warnings if p.code == ProblemCode.NEIGHBOURHOOD_TOO_LARGE]
+    limit = sample.rubric.capacity.max_neighbourhood_population
+    oversized = [n for n in sample.neighbourhoods if n.population > limit]
+    assert len(flagged) == len(oversized)
+    assert {p.value for p in flagged} == {n.population for n in oversized}
+    assert all(p.sheet == "Neighbourhoods" for p in flagged)
+    assert report.ok
+
+
+def test_script_writes_the_same_file_every_time(make_sample, sample, tmp_path, capsys):
+    from devolve.io.workbook import read_assessment
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert make_sample.main([str(first)]) == 0
+    assert make_sample.main([str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert read_assessment(first)[0] == sample
+    assert "fictional" in capsys.readouterr().out
+    assert make_sample.main([]) == 2
