@@ -335,14 +335,17 @@ ACTIVITY_RECORDS: tuple[ActivityRecord, ...] = (
 )
 
 
-TRANSITION_BUDGET = 750_000.0
+TRANSITION_BUDGET = 1_000_000.0
 """One-off £ to set arrangements up: a year-one neighbourhood pilot fund, not a whole programme."""
 RUNNING_COST_LIMIT = 0.0
 """Devolution may not add to the annual revenue budget overall: savings must cover lost scale."""
-CONTINGENCY_RESERVE = 250_000.0
+CONTINGENCY_RESERVE = 200_000.0
 """£ held back to step in where a devolved arrangement fails; small, so risk must be rationed."""
 CAPACITY_USE = 0.5
 """Call on at most half of each neighbourhood's volunteer hours, leaving room for everything else."""
+MIN_COLLECTIVE_SHARE = 0.3
+"""Members want at least three in ten devolved activities run collectively (intermediaries,
+forums), because collective co-production has larger and longer-lasting effects."""
 
 
 def _neighbourhoods(rubric: Rubric, rng: random.Random) -> tuple[Neighbourhood, ...]:
@@ -404,6 +407,7 @@ def build_sample(rubric: Rubric | None = None) -> Assessment:
         capacity_use=CAPACITY_USE,
         configurations=("citizen_coproduction", "third_sector_intermediary", "councillor_forum"),
         offer=Offer.DIFFERENTIATED,
+        min_collective_share=MIN_COLLECTIVE_SHARE,
         solver=SolverName.HIGHS,
         time_limit_seconds=60,
         relative_gap=0.005,
