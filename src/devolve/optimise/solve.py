@@ -1,0 +1,653 @@
+"""Solving the devolution model: exact MILP when small, LP relaxation, fix and repair when large.
+
+Every call into a solver is guarded by one wall-clock deadline: HiGHS gets the remaining time as
+its ``time_limit`` *and* interrupt callbacks (simplex, interior point, MIP) that stop it as soon
+as the deadline passes, because HiGHS's own limit is not always honoured inside a large root
+node (DESIGN.md §8). CBC runs as a subprocess under its own ``-sec`` limit.
+
+Methods (docs/model.md, "Solving"):
+
+* **exact MILP** — the whole model with binaries; the bound and gap are the solver's own.
+* **LP relaxation, fix and repair** — solve the LP relaxation (its optimum is the best bound),
+  fix every variable the LP already set to 0 or 1, and solve the small MILP left over the
+  activity–neighbourhood groups the LP split; if that fails, round down where that is feasible.
+  The gap reported is against the LP bound, so it is an honest upper bound on the true gap.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+import pulp
+
+from devolve.domain import CRITERIA, Offer, SolverName
+from devolve.optimise.model import EQ, GE, LE, FAMILIES, LIMIT_FAMILIES, coherence_pairs
+from devolve.plan import Decision, LimitUse, Plan
+
+if TYPE_CHECKING:
+    from devolve.optimise.model import DevolutionModel
+
+EXACT = "exact MILP"
+LP_FIX = "LP relaxation, fix and repair"
+EXACT_LIMIT = 30_000
+"""Largest number of free binaries (after the dominance presolve) solved as one exact MILP by
+``method="auto"``; above it the LP relaxation, fix and repair method is used (DESIGN.md §8)."""
+INTEGRAL_TOL = 1e-9
+"""An LP value further than this from 0 or 1 counts as fractional (and is left to the repair)."""
+BINDING_SHARE = 0.005
+"""A budget counts as binding when less than this share of it is left (or too little is left
+to pay for any option still worth having)."""
+REPAIR_COLUMNS = 2_000
+"""Columns nearest to entering the LP basis handed to the repair MILP (with their groups)."""
+SOLVER_THREADS = 1
+"""One thread: deterministic, and the machine's other core is left to the caller."""
+
+
+@dataclass
+class RawSolution:
+    """What a solve produced, before it becomes a Plan."""
+
+    x: np.ndarray | None
+    status: str
+    method: str
+    solver: str
+    best_bound: float | None
+    solve_seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- presolve
+
+
+def dominance_mask(model: DevolutionModel) -> np.ndarray:
+    """Options that may be chosen (True); the rest are provably never needed.
+
+    An option with value ≤ 0 whose every resource coefficient is ≥ 0 can be set to 0 in any
+    feasible plan without losing feasibility or value — unless an equity floor, a collective
+    share (for collective options) or a coherence rule (for a required stage whose dependent is
+    still in play) needs it. Under a uniform offer an (activity, configuration) is dropped only
+    where it is droppable in every neighbourhood.
+    """
+    arr, sc = model.options, model.scenario
+    A, N, C = arr.shape
+    drop = (
+        (model.value <= 0)
+        & (arr.transition >= 0)
+        & (arr.running >= 0)
+        & (arr.contingency >= 0)
+        & (arr.hours >= 0)
+    )
+    if sc.min_devolved_per_neighbourhood > 0:
+        drop[:] = False
+    if sc.min_collective_share > 0:
+        drop &= ~arr.collective
+    drop3 = drop.reshape(A, N, C)
+    pairs = [(d, q) for _, d, q in coherence_pairs(arr, model.rules) if q >= 0]
+    if pairs:
+        D = np.array([p[0] for p in pairs])
+        Q = np.array([p[1] for p in pairs])
+        while True:
+            in_play = (~drop3[D]).any(axis=2)  # (P, N): a dependent option is still allowed
+            needed = np.zeros((A, N), dtype=bool)
+            np.logical_or.at(needed, Q, in_play)
+            new = drop3 & ~needed[:, :, None]
+            if np.array_equal(new, drop3):
+                break
+            drop3 = new
+    if sc.offer == Offer.UNIFORM:
+        drop3 = np.broadcast_to(drop3.all(axis=1, keepdims=True), drop3.shape)
+    return ~drop3.reshape(-1)
+
+
+def _column_upper(model: DevolutionModel, mask: np.ndarray) -> np.ndarray:
+    upper = np.ones(model.matrix.n_cols)
+    upper[: model.matrix.n_x] = mask
+    if model.matrix.n_y:
+        A, N, C = model.options.shape
+        upper[model.matrix.n_x :] = mask.reshape(A, N, C).any(axis=1).reshape(-1)
+    return upper
+
+
+def _objective(model: DevolutionModel) -> np.ndarray:
+    cost = np.zeros(model.matrix.n_cols)
+    cost[: model.matrix.n_x] = model.value
+    return cost
+
+
+# --------------------------------------------------------------------------- HiGHS, arrays
+
+
+class _Deadline:
+    """Stops a HiGHS run at a wall-clock deadline through its interrupt callbacks."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def attach(self, h: highspy.Highs) -> None:
+        h.setOptionValue("time_limit", max(self.remaining(), 0.01))
+        h.cbSimplexInterrupt += self._check
+        h.cbIpmInterrupt += self._check
+        h.cbMipInterrupt += self._check
+
+    def _check(self, event) -> None:
+        if time.monotonic() >= self.deadline:
+            event.interrupt()
+
+
+def _new_highs(relative_gap: float | None = None) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", SOLVER_THREADS)
+    h.setOptionValue("random_seed", 0)
+    if relative_gap is not None:
+        h.setOptionValue("mip_rel_gap", float(relative_gap))
+    return h
+
+
+def _highs_lp(
+    cost: np.ndarray,
+    upper: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    integer: bool,
+) -> highspy.HighsLp:
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_lower)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(len(cost))
+    lp.col_upper_ = upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = indptr.astype(np.int32)
+    lp.a_matrix_.index_ = indices.astype(np.int32)
+    lp.a_matrix_.value_ = data
+    if integer:
+        lp.integrality_ = np.full(len(cost), highspy.HighsVarType.kInteger)
+    return lp
+
+
+def _status_of(h: highspy.Highs, has_solution: bool) -> str:
+    ms = h.getModelStatus()
+    if ms == highspy.HighsModelStatus.kOptimal:
+        return "optimal"
+    if ms in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return "infeasible"
+    return "feasible" if has_solution else "no plan found"
+
+
+def _run_highs(lp: highspy.HighsLp, deadline: _Deadline, relative_gap: float | None,
+               start: np.ndarray | None = None, options: dict | None = None):
+    """Pass the arrays in one call and run under the deadline; returns (Highs, x or None)."""
+    h = _new_highs(relative_gap)
+    for key, value in (options or {}).items():
+        h.setOptionValue(key, value)
+    h.passModel(lp)
+    if start is not None:
+        h.setSolution(int(len(start)), np.arange(len(start), dtype=np.int32), start.astype(float))
+    deadline.attach(h)
+    h.run()
+    sol = h.getSolution()
+    has = bool(sol.value_valid)
+    x = np.asarray(sol.col_value, dtype=float) if has else None
+    return h, x
+
+
+def _start_vector(model: DevolutionModel, start, upper: np.ndarray) -> np.ndarray | None:
+    """A previous plan (or a column vector) as a full column vector, or None."""
+    if start is None:
+        return None
+    if isinstance(start, np.ndarray):
+        return np.minimum(start, upper)
+    arr = model.options
+    A, N, C = arr.shape
+    a_of = {a: i for i, a in enumerate(arr.activity_ids)}
+    n_of = {n: i for i, n in enumerate(arr.neighbourhood_ids)}
+    c_of = {c: i for i, c in enumerate(arr.configurations)}
+    x = np.zeros(model.matrix.n_cols)
+    for d in start.decisions:
+        if d.activity_id in a_of and d.neighbourhood_id in n_of and d.configuration in c_of:
+            x[arr.index(a_of[d.activity_id], n_of[d.neighbourhood_id], c_of[d.configuration])] = 1
+    if model.matrix.n_y:
+        x[model.matrix.n_x :] = x[: model.matrix.n_x].reshape(A, N, C).max(axis=1).reshape(-1)
+    return np.minimum(x, upper)
+
+
+def solve_exact_arrays(model, upper, deadline, relative_gap, start) -> RawSolution:
+    mat = model.matrix
+    lo, hi = mat.row_bounds()
+    lp = _highs_lp(_objective(model), upper, mat.indptr, mat.indices, mat.data, lo, hi, integer=True)
+    t0 = time.perf_counter()
+    h, x = _run_highs(lp, deadline, relative_gap, start)
+    seconds = time.perf_counter() - t0
+    status = _status_of(h, x is not None)
+    bound = h.getInfo().mip_dual_bound if status in ("optimal", "feasible") else None
+    return RawSolution(x, status, EXACT, "HiGHS " + _highs_version(), _finite(bound), seconds)
+
+
+# --------------------------------------------------------------------------- LP relaxation, fix and repair
+
+
+def solve_lp_fix(model, upper, deadline, relative_gap, start) -> RawSolution:
+    mat = model.matrix
+    arr = model.options
+    A, N, C = arr.shape
+    cost = _objective(model)
+    lo, hi = mat.row_bounds()
+    notes: list[str] = []
+    solver = "HiGHS " + _highs_version()
+
+    t0 = time.perf_counter()
+    lp = _highs_lp(cost, upper, mat.indptr, mat.indices, mat.data, lo, hi, integer=False)
+    h, x_lp = _run_highs(lp, deadline, None, options={"solver": "ipm", "run_crossover": "on"})
+    ms = h.getModelStatus()
+    lp_seconds = time.perf_counter() - t0
+    if ms in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return RawSolution(None, "infeasible", LP_FIX, solver, None, lp_seconds)
+    if ms != highspy.HighsModelStatus.kOptimal or x_lp is None:
+        return RawSolution(None, "no plan found", LP_FIX, solver, None, lp_seconds,
+                           ["the LP relaxation did not finish within the time limit"])
+    bound = float(h.getInfo().objective_function_value)
+    reduced = np.abs(np.asarray(h.getSolution().col_dual, dtype=float))
+    del h
+    notes.append(f"LP relaxation solved in {lp_seconds:.1f} s; its optimum {bound:.4f} bounds every plan")
+
+    rounded = np.round(x_lp)
+    frac = np.abs(x_lp - rounded) > INTEGRAL_TOL
+    t1 = time.perf_counter()
+    x = None
+    for size in (REPAIR_COLUMNS, 10 * REPAIR_COLUMNS):
+        free = _free_columns(mat, (A, N, C), frac, reduced, upper, size)
+        xr = _repair(mat, cost, upper, rounded, free, deadline, relative_gap, bound)
+        if xr is not None:
+            x = xr
+            notes.append(f"{int(frac.sum())} of {mat.n_cols} variables fractional in the LP; "
+                         f"repair MILP over {int(free.sum())} variables")
+            break
+        if free.all():
+            break
+    solve_seconds = lp_seconds + (time.perf_counter() - t1)
+    if x is None:
+        return RawSolution(None, "no plan found", LP_FIX, solver, bound, solve_seconds,
+                           notes + ["no integer plan was found by fixing and repairing in the time allowed"])
+    return RawSolution(x, _gap_status(float(cost @ x), bound, relative_gap), LP_FIX, solver, bound,
+                       solve_seconds, notes)
+
+
+def _gap_status(objective: float, bound: float, relative_gap: float) -> str:
+    gap = (bound - objective) / max(abs(objective), 1e-9)
+    if gap <= 1e-9:
+        return "optimal"
+    return "within gap" if gap <= relative_gap else "feasible"
+
+
+def _free_columns(mat, shape, frac, reduced, upper, size) -> np.ndarray:
+    """Columns left to the repair MILP: every group the LP split, and the ``size`` columns
+    nearest to entering the LP basis (smallest |reduced cost|), each with its whole group."""
+    A, N, C = shape
+    allowed = upper > 0
+    seed = frac.copy()
+    candidates = np.flatnonzero(allowed & ~frac)
+    if size < len(candidates):
+        # stable order: ties broken by column index
+        pick = candidates[np.argsort(reduced[candidates], kind="stable")[:size]]
+    else:
+        pick = candidates
+    seed[pick] = True
+    free = np.zeros(mat.n_cols, dtype=bool)
+    if mat.n_y:
+        # under a uniform offer an activity is one decision across all neighbourhoods
+        by_a = seed[: mat.n_x].reshape(A, N * C).any(axis=1) | seed[mat.n_x :].reshape(A, C).any(axis=1)
+        free[: mat.n_x] = np.repeat(by_a, N * C)
+        free[mat.n_x :] = np.repeat(by_a, C)
+    else:
+        free[: mat.n_x] = np.repeat(seed[: mat.n_x].reshape(A * N, C).any(axis=1), C)
+    return free & allowed
+
+
+def _repair(mat, cost, upper, rounded, free, deadline, relative_gap, bound) -> np.ndarray | None:
+    """Solve the MILP over the free columns with the rest fixed at their LP values."""
+    x = np.where(free, 0.0, rounded)
+    if not free.any():
+        return x if _feasible(mat, x) else None
+    lp_r, free_idx = _residual_mip(mat, cost, upper, rounded, free)
+    start = np.where(rounded[free_idx] > 0.5, 1.0, 0.0)
+    abs_gap = max(1e-9, 0.25 * relative_gap * abs(bound))
+    _, xr = _run_highs(lp_r, deadline, None, start, options={"mip_abs_gap": abs_gap, "mip_rel_gap": 0.0})
+    if xr is None:
+        return None
+    x[free_idx] = np.round(xr)
+    return x if _feasible(mat, x) else None
+
+
+def _residual_mip(mat, cost, upper, fixed_value, free):
+    """The MILP over the free columns, with the fixed columns' use moved into the row bounds."""
+    x_fixed = np.where(free, 0.0, fixed_value)
+    used = mat.activity(x_fixed)
+    lo, hi = mat.row_bounds()
+    lo, hi = lo - used, hi - used
+    free_idx = np.flatnonzero(free)
+    new_col = np.full(mat.n_cols, -1, dtype=np.int64)
+    new_col[free_idx] = np.arange(len(free_idx))
+    entry_free = free[mat.indices]
+    row_of_entry = np.repeat(np.arange(mat.n_rows), np.diff(mat.indptr))
+    rows_touched = np.zeros(mat.n_rows, dtype=bool)
+    rows_touched[row_of_entry[entry_free]] = True
+    keep_entry = entry_free & rows_touched[row_of_entry]
+    kept_rows = np.flatnonzero(rows_touched)
+    counts = np.bincount(row_of_entry[keep_entry], minlength=mat.n_rows)[kept_rows]
+    indptr = np.zeros(len(kept_rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    lp = _highs_lp(cost[free_idx], upper[free_idx], indptr, new_col[mat.indices[keep_entry]],
+                   mat.data[keep_entry], lo[kept_rows], hi[kept_rows], integer=True)
+    return lp, free_idx
+
+
+def _feasible(mat, x: np.ndarray, tol: float = 1e-6) -> bool:
+    act = mat.activity(x)
+    lo, hi = mat.row_bounds()
+    scale = np.maximum(1.0, np.abs(mat.rhs))
+    return bool(np.all(act <= hi + tol * scale) and np.all(act >= lo - tol * scale))
+
+
+# --------------------------------------------------------------------------- PuLP (definition and CBC)
+
+
+class _GuardedHiGHS(pulp.HiGHS):
+    """pulp.HiGHS with the wall-clock guard and a starting solution."""
+
+    def __init__(self, deadline: _Deadline, start: np.ndarray | None = None, **kw):
+        super().__init__(**kw)
+        self._deadline = deadline
+        self._start = start
+
+    def createAndConfigureSolver(self, lp):
+        super().createAndConfigureSolver(lp)
+        lp.solverModel.setOptionValue("threads", SOLVER_THREADS)
+        lp.solverModel.setOptionValue("random_seed", 0)
+        self._deadline.attach(lp.solverModel)
+
+    def callSolver(self, lp):
+        if self._start is not None:
+            n = len(self._start)
+            lp.solverModel.setSolution(n, np.arange(n, dtype=np.int32), self._start)
+        super().callSolver(lp)
+
+
+def solve_exact_pulp(model, upper, deadline, relative_gap, solver, start) -> RawSolution:
+    prob = model.problem
+    for var, ub in zip(model.variables, upper.tolist()):
+        var.upBound = ub
+    x0 = start
+    t0 = time.perf_counter()
+    if solver == SolverName.CBC:
+        return _solve_cbc(model, prob, x0, deadline, relative_gap, t0)
+    # pulp.HiGHS adds columns in the order of prob.variables(); give the start in that order
+    position = {v.name: i for i, v in enumerate(model.variables)}
+    start_vec = None
+    if x0 is not None:
+        start_vec = np.array([x0[position[v.name]] for v in prob.variables()], dtype=float)
+    engine = _GuardedHiGHS(deadline, start_vec, msg=False, timeLimit=max(deadline.remaining(), 0.01),
+                           gapRel=relative_gap)
+    prob.solve(engine)
+    seconds = time.perf_counter() - t0
+    h = prob.solverModel
+    x = _pulp_values(model)
+    status = _status_of(h, x is not None)
+    info = h.getInfo()
+    # pulp.HiGHS minimises −objective, so the bound changes sign
+    bound = -info.mip_dual_bound if status in ("optimal", "feasible") else None
+    return RawSolution(x, status, EXACT, "HiGHS " + _highs_version() + " via PuLP", _finite(bound), seconds)
+
+
+def _solve_cbc(model, prob, x0, deadline, relative_gap, t0) -> RawSolution:
+    if x0 is not None:
+        for var, val in zip(model.variables, x0.tolist()):
+            var.setInitialValue(val)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "cbc.log"
+        engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(deadline.remaining(), 0.01), gapRel=relative_gap,
+                                   warmStart=x0 is not None, threads=1, logPath=str(log),
+                                   options=["randomSeed 1", "randomCbcSeed 1"])
+        prob.solve(engine)
+        text = log.read_text(errors="replace") if log.exists() else ""
+    seconds = time.perf_counter() - t0
+    st = pulp.LpStatus[prob.status]
+    x = _pulp_values(model) if prob.sol_status in (1, 2) else None
+    if st == "Infeasible":
+        status = "infeasible"
+    elif x is None:
+        status = "no plan found"
+    else:
+        status = "optimal" if prob.sol_status == 1 else "feasible"
+    bound = _cbc_bound(text, x, model) if x is not None else None
+    return RawSolution(x, status, EXACT, "CBC via PuLP", bound, seconds)
+
+
+def _cbc_bound(log: str, x: np.ndarray, model) -> float | None:
+    """CBC's final bound from its log. PuLP hands CBC the minimisation of −objective."""
+    objective = float(model.value @ x[: model.matrix.n_x])
+    m = re.findall(r"Lower bound:\s*(-?[0-9.eE+-]+)", log)
+    if m:
+        return max(objective, -float(m[-1]))
+    if re.search(r"Result - Optimal solution found", log):
+        return objective  # proved optimal (within CBC's gap tolerance) but no bound printed
+    return None
+
+
+def _pulp_values(model) -> np.ndarray | None:
+    vals = [v.varValue for v in model.variables]
+    if any(v is None for v in vals):
+        return None
+    return np.round(np.array(vals, dtype=float))
+
+
+# --------------------------------------------------------------------------- dispatch and extraction
+
+
+def solve_model(model: DevolutionModel, *, time_limit: float, relative_gap: float, solver: SolverName,
+                start, method: str = "auto") -> Plan:
+    """Solve with the chosen method under one wall-clock deadline; see the module docstring.
+
+    ``auto`` (HiGHS): the LP relaxation, fix and repair method first — it is cheap at every
+    scale and proves its own gap against the LP bound. If that gap is already within
+    ``relative_gap`` the plan is returned; otherwise, when the model is small enough, the exact
+    MILP continues from that plan in the time left. CBC always solves the exact MILP via PuLP.
+    """
+    deadline = _Deadline(time.monotonic() + float(time_limit))
+    t0 = time.perf_counter()
+    mask = dominance_mask(model)
+    upper = _column_upper(model, mask)
+    free_binaries = int((upper > 0).sum())
+    if method not in ("auto", "exact", "lp_fix", "exact_pulp"):
+        raise ValueError(f"unknown method {method!r}")
+    if solver == SolverName.CBC and method == "lp_fix":
+        raise ValueError("the LP relaxation, fix and repair method runs on HiGHS only")
+    prep = time.perf_counter() - t0
+    model.say("Solving…")
+    if solver == SolverName.CBC or method == "exact_pulp":
+        raw = solve_exact_pulp(model, upper, deadline, relative_gap, solver, _start_vector(model, start, upper))
+    elif method == "exact":
+        raw = solve_exact_arrays(model, upper, deadline, relative_gap, _start_vector(model, start, upper))
+    else:
+        raw = solve_lp_fix(model, upper, deadline, relative_gap, start)
+        if (
+            method == "auto"
+            and raw.x is not None
+            and raw.status == "feasible"
+            and free_binaries <= EXACT_LIMIT
+            and deadline.remaining() > 0
+        ):
+            exact = solve_exact_arrays(model, upper, deadline, relative_gap, raw.x)
+            exact.solve_seconds += raw.solve_seconds
+            exact.notes = raw.notes + ["the fix-and-repair plan was outside the gap asked for; "
+                                       "the exact MILP continued from it"]
+            if exact.x is not None:
+                raw = exact
+            else:
+                raw.solve_seconds = exact.solve_seconds
+    dropped = model.matrix.n_x - int(mask.sum())
+    if dropped:
+        raw.notes.append(f"{dropped} of {model.matrix.n_x} options set aside by the dominance presolve "
+                         "(no value, no saving, not needed by any rule)")
+    t1 = time.perf_counter()
+    model.say("Reading the plan…")
+    plan = extract_plan(model, raw, relative_gap=relative_gap, build_seconds=model.build_seconds + prep,
+                        solve_seconds=raw.solve_seconds)
+    extract = time.perf_counter() - t1
+    model.build_seconds = 0.0  # charged once, to the first plan
+    return plan.model_copy(update={"extract_seconds": extract})
+
+
+def extract_plan(model: DevolutionModel, raw: RawSolution, *, relative_gap: float, build_seconds: float,
+                 solve_seconds: float) -> Plan:
+    arr, mat = model.options, model.matrix
+    objective = gap = None
+    decisions: tuple[Decision, ...] = ()
+    limits: tuple[LimitUse, ...] = ()
+    if raw.x is not None:
+        x = raw.x[: mat.n_x]
+        chosen = np.flatnonzero(x > 0.5)
+        objective = float(model.value[chosen].sum())
+        decisions = _decisions(model, chosen)
+        limits = limit_uses(model, raw.x)
+    bound = raw.best_bound
+    status = raw.status
+    if objective is not None and bound is not None:
+        bound = max(bound, objective)
+        gap = (bound - objective) / max(abs(objective), 1e-9)
+        if gap <= 1e-9:
+            gap = 0.0
+        status = _gap_status(objective, bound, relative_gap)
+    elif objective is not None:
+        status = "feasible"
+    return Plan(
+        scenario_name=model.scenario.name,
+        method=raw.method,
+        solver=raw.solver,
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        extract_seconds=0.0,
+        decisions=decisions,
+        limits=limits,
+        retained=dict(arr.retained),
+        notes=tuple(raw.notes),
+    )
+
+
+def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ...]:
+    arr = model.options
+    contrib = arr.deviation[chosen] * model.weights
+    a, n, c = arr.a[chosen].tolist(), arr.n[chosen].tolist(), arr.c[chosen].tolist()
+    cols = [arr.transition[chosen].tolist(), arr.running[chosen].tolist(),
+            arr.contingency[chosen].tolist(), arr.hours[chosen].tolist()]
+    values = contrib.sum(axis=1).tolist()
+    contrib_rows = contrib.tolist()
+    out = []
+    for i in range(len(chosen)):
+        ai = a[i]
+        # model_construct: the numbers come straight from validated arrays; skip re-validation
+        out.append(Decision.model_construct(
+            activity_id=arr.activity_ids[ai],
+            service_id=arr.service_ids[ai],
+            stage=arr.stages[ai].value,
+            neighbourhood_id=arr.neighbourhood_ids[n[i]],
+            configuration=arr.configurations[c[i]],
+            value=values[i],
+            contributions=dict(zip(CRITERIA, contrib_rows[i])),
+            transition_cost=cols[0][i],
+            running_change=cols[1][i],
+            contingency=cols[2][i],
+            volunteer_hours=cols[3][i],
+        ))
+    return tuple(out)
+
+
+def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
+    """How much of every limit the plan uses, and whether it binds.
+
+    A budget binds when what is left of it could not pay for any option still worth having
+    (positive value, not chosen, in an activity and neighbourhood not yet devolved); a floor
+    binds when the plan sits exactly on it.
+    """
+    arr, mat = model.options, model.matrix
+    A, N, C = arr.shape
+    act = mat.activity(x)
+    xs = x[: mat.n_x]
+    taken = xs.reshape(A * N, C).max(axis=1) > 0.5 if C else np.zeros(0, bool)
+    open_option = (model.value > 0) & ~np.repeat(taken, C)
+    names = {h.neighbourhood_id: h.name for h in model.assessment.neighbourhoods}
+    coefficient = {"transition_budget": arr.transition, "running_cost": arr.running,
+                   "contingency_reserve": arr.contingency, "capacity": arr.hours}
+    out: list[LimitUse] = []
+    for family in LIMIT_FAMILIES:
+        block = mat.blocks.get(family)
+        if block is None:
+            continue
+        label, unit = FAMILIES[family]
+        for i in range(block.start, block.stop):
+            scope = block.scopes[i - block.start]
+            hood = scope[0] if scope else None
+            limit, used = float(mat.rhs[i]), float(act[i])
+            sense = "<=" if mat.sense[i] == LE else ">="
+            if family == "collective_share":
+                total = float(xs.sum())
+                used = float((xs * arr.collective).sum() / total) if total else 0.0
+                limit = model.scenario.min_collective_share
+            tol = 1e-6 * max(1.0, abs(limit))
+            if family == "collective_share":
+                total = float(xs.sum())
+                # one collective decision fewer would break the floor
+                binding = total > 0 and (float((xs * arr.collective).sum()) - 1) / total < limit - tol
+            elif sense == ">=":
+                binding = used - 1 < limit - tol
+            else:
+                coef = coefficient[family]
+                pool = open_option & (coef > 0)
+                if hood is not None:
+                    pool &= arr.n == arr.neighbourhood_ids.index(hood)
+                smallest = float(coef[pool].min()) if pool.any() else np.inf
+                slack = limit - used
+                binding = slack <= max(tol, BINDING_SHARE * abs(limit)) or slack < smallest
+            out.append(LimitUse.model_construct(
+                name=family, scope=hood,
+                label=label if hood is None else f"{label} in {names[hood]}",
+                used=used, limit=limit, unit=unit, sense=sense, binding=bool(binding),
+                marginal_value=None,
+            ))
+    return tuple(out)
+
+
+def _finite(v: float | None) -> float | None:
+    if v is None or not np.isfinite(v) or abs(v) >= 1e30:
+        return None
+    return float(v)
+
+
+_VERSION: list[str] = []
+
+
+def _highs_version() -> str:
+    if not _VERSION:
+        h = highspy.Highs()
+        _VERSION.append(f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}")
+    return _VERSION[0]
