@@ -45,6 +45,11 @@ BINDING_SHARE = 0.005
 """A budget counts as binding when less than this share of it is left (or too little is left
 to pay for any option still worth having)."""
 REPAIR_COLUMNS = 2_000
+REPAIR_TIME_SHARE, REPAIR_MIN_SECONDS = 0.5, 0.5
+"""The repair MILP may take this share of the LP's time plus this many seconds."""
+REPAIR_REL_GAP = 1e-4
+REPAIR_TARGET = 0.1
+"""The repair stops early once the plan is within this fraction of the gap asked for."""
 """Columns nearest to entering the LP basis handed to the repair MILP (with their groups)."""
 SOLVER_THREADS = 1
 """One thread: deterministic, and the machine's other core is left to the caller."""
@@ -129,9 +134,15 @@ class _Deadline:
 
     def __init__(self, deadline: float):
         self.deadline = deadline
+        self.good_enough = False
+        """Set (e.g. by an improving-solution callback) to stop the current run early."""
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
+
+    def sooner(self, seconds: float) -> _Deadline:
+        """A deadline no later than this one, ``seconds`` from now."""
+        return _Deadline(min(self.deadline, time.monotonic() + seconds))
 
     def attach(self, h: highspy.Highs) -> None:
         h.setOptionValue("time_limit", max(self.remaining(), 0.01))
@@ -140,7 +151,7 @@ class _Deadline:
         h.cbMipInterrupt += self._check
 
     def _check(self, event) -> None:
-        if time.monotonic() >= self.deadline:
+        if self.good_enough or time.monotonic() >= self.deadline:
             event.interrupt()
 
 
@@ -273,7 +284,8 @@ def solve_lp_fix(model, upper, deadline, relative_gap, start) -> RawSolution:
     x = None
     for size in (REPAIR_COLUMNS, 10 * REPAIR_COLUMNS):
         free = _free_columns(mat, (A, N, C), frac, reduced, upper, size)
-        xr = _repair(mat, cost, upper, rounded, free, deadline, relative_gap, bound)
+        budget = deadline.sooner(REPAIR_TIME_SHARE * lp_seconds + REPAIR_MIN_SECONDS)
+        xr = _repair(mat, cost, upper, rounded, free, budget, relative_gap, bound)
         if xr is not None:
             x = xr
             notes.append(f"{int(frac.sum())} of {mat.n_cols} variables fractional in the LP; "
@@ -327,8 +339,22 @@ def _repair(mat, cost, upper, rounded, free, deadline, relative_gap, bound) -> n
         return x if _feasible(mat, x) else None
     lp_r, free_idx = _residual_mip(mat, cost, upper, rounded, free)
     start = np.where(rounded[free_idx] > 0.5, 1.0, 0.0)
-    abs_gap = max(1e-9, 0.25 * relative_gap * abs(bound))
-    _, xr = _run_highs(lp_r, deadline, None, start, options={"mip_abs_gap": abs_gap, "mip_rel_gap": 0.0})
+    fixed_value = float(cost @ x)
+    target = bound - REPAIR_TARGET * relative_gap * max(abs(bound), 1e-9)
+
+    def improving(event) -> None:
+        # stop once the whole plan is well inside the gap asked for
+        if fixed_value + event.data_out.objective_function_value >= target:
+            deadline.good_enough = True
+
+    h = _new_highs(REPAIR_REL_GAP)
+    h.passModel(lp_r)
+    h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+    h.cbMipImprovingSolution += improving
+    deadline.attach(h)
+    h.run()
+    sol = h.getSolution()
+    xr = np.asarray(sol.col_value, dtype=float) if sol.value_valid else None
     if xr is None:
         return None
     x[free_idx] = np.round(xr)
