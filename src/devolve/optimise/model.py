@@ -333,8 +333,8 @@ class DevolutionModel:
     def _build_problem(self) -> None:
         mat = self.matrix
         prob = pulp.LpProblem("devolution", pulp.LpMaximize)
-        xs = pulp.LpVariable.matrix("x", list(range(mat.n_x)), lowBound=0, upBound=1, cat=pulp.LpBinary)
-        ys = pulp.LpVariable.matrix("y", list(range(mat.n_y)), lowBound=0, upBound=1, cat=pulp.LpBinary)
+        xs = prob.add_variable_matrix("x", list(range(mat.n_x)), lowBound=0, upBound=1, cat=pulp.LpBinary)
+        ys = prob.add_variable_matrix("y", list(range(mat.n_y)), lowBound=0, upBound=1, cat=pulp.LpBinary)
         self.variables = xs + ys
         prob.setObjective(self._objective_expression())
         senses = {LE: pulp.LpConstraintLE, GE: pulp.LpConstraintGE, EQ: pulp.LpConstraintEQ}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -435,6 +436,8 @@ def solve_exact_pulp(model, upper, deadline, relative_gap, solver, start) -> Raw
     h = prob.solverModel
     x = _pulp_values(model)
     status = _status_of(h, x is not None)
+    if status in ("infeasible", "no plan found"):
+        x = None
     info = h.getInfo()
     # pulp.HiGHS minimises −objective, so the bound changes sign
     bound = -info.mip_dual_bound if status in ("optimal", "feasible") else None
@@ -445,7 +448,9 @@ def _solve_cbc(model, prob, x0, deadline, relative_gap, t0) -> RawSolution:
     if x0 is not None:
         for var, val in zip(model.variables, x0.tolist()):
             var.setInitialValue(val)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        # PuLP 3.3 marks its bundled CBC deprecated (PuLP 4 unbundles it); it is our fallback
+        warnings.simplefilter("ignore", DeprecationWarning)
         log = Path(tmp) / "cbc.log"
         engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(deadline.remaining(), 0.01), gapRel=relative_gap,
                                    warmStart=x0 is not None, threads=1, logPath=str(log),
@@ -546,6 +551,8 @@ def extract_plan(model: DevolutionModel, raw: RawSolution, *, relative_gap: floa
     objective = gap = None
     decisions: tuple[Decision, ...] = ()
     limits: tuple[LimitUse, ...] = ()
+    if raw.status in ("infeasible", "no plan found"):
+        raw.x = None
     if raw.x is not None:
         x = raw.x[: mat.n_x]
         chosen = np.flatnonzero(x > 0.5)
