@@ -511,7 +511,13 @@ def solve_model(model: DevolutionModel, *, time_limit: float, relative_gap: floa
         raise ValueError("the LP relaxation, fix and repair method runs on HiGHS only")
     prep = time.perf_counter() - t0
     model.say("Solving…")
-    if solver == SolverName.CBC or method == "exact_pulp":
+    if model.matrix.n_cols == 0:
+        # nothing may be devolved: the empty plan is the only plan, if it keeps the floors
+        empty = np.zeros(0)
+        ok = _feasible(model.matrix, empty)
+        raw = RawSolution(empty if ok else None, "optimal" if ok else "infeasible", EXACT, "none needed",
+                          0.0 if ok else None, 0.0, ["no activity may be devolved"])
+    elif solver == SolverName.CBC or method == "exact_pulp":
         raw = solve_exact_pulp(model, upper, deadline, relative_gap, solver, _start_vector(model, start, upper))
     elif method == "exact":
         raw = solve_exact_arrays(model, upper, deadline, relative_gap, _start_vector(model, start, upper))
@@ -519,16 +525,17 @@ def solve_model(model: DevolutionModel, *, time_limit: float, relative_gap: floa
         raw = solve_lp_fix(model, upper, deadline, relative_gap, start)
         if (
             method == "auto"
-            and raw.x is not None
-            and raw.status == "feasible"
+            and raw.status in ("feasible", "no plan found")
             and free_binaries <= EXACT_LIMIT
             and deadline.remaining() > 0
         ):
             exact = solve_exact_arrays(model, upper, deadline, relative_gap, raw.x)
             exact.solve_seconds += raw.solve_seconds
-            exact.notes = raw.notes + ["the fix-and-repair plan was outside the gap asked for; "
-                                       "the exact MILP continued from it"]
-            if exact.x is not None:
+            exact.notes = raw.notes + [
+                "the fix-and-repair plan was outside the gap asked for; the exact MILP continued from it"
+                if raw.x is not None else "fix and repair found no plan; the exact MILP was solved instead"
+            ]
+            if exact.x is not None or exact.status == "infeasible" or raw.x is None:
                 raw = exact
             else:
                 raw.solve_seconds = exact.solve_seconds
