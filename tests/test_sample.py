@@ -177,6 +177,25 @@ def test_oversized_districts_are_flagged_on_reading(committed, sample):
     assert report.ok
 
 
+def test_sample_validates_clean():
+    from devolve.io.workbook import validate_file
+
+    report = validate_file(SAMPLE)
+    assert report.ok, [str(p) for p in report.errors]
+    assert {p.code for p in report.warnings} <= {
+        ProblemCode.NEIGHBOURHOOD_TOO_LARGE,
+        ProblemCode.DEFAULTS_IN_USE,
+    }
+
+
+def test_devolve_validate_accepts_the_sample(capsys):
+    pytest.importorskip("devolve.commands.validate", reason="the validate command has not landed")
+    pytest.importorskip("devolve.commands.template", reason="the template command has not landed")
+    from devolve.cli import main
+
+    assert main(["validate", str(SAMPLE)]) == 0
+
+
 def test_script_writes_the_same_assessment_every_time(make_sample, sample, tmp_path, capsys):
     """Equal on reading back, not byte for byte: the workbook records when it was saved."""
     from devolve.io.workbook import read_assessment
