@@ -19,9 +19,32 @@ from devolve.plan import Plan
 __all__ = ["DevolutionModel", "option_table", "plan_for", "retained_activities"]
 
 
-def plan_for(assessment: Assessment, progress: Callable[[str], None] | None = None) -> Plan:
-    """Build the model for an assessment and solve it under its scenario."""
+def plan_for(
+    assessment: Assessment,
+    progress: Callable[[str], None] | None = None,
+    *,
+    price_of_uniformity: bool = True,
+) -> Plan:
+    """Build the model for an assessment, solve it under its scenario, and explain the answer.
+
+    An infeasible scenario comes back as a plan with no decisions and a ``diagnosis`` in plain
+    words; a feasible one with nearest alternatives, marginal values and (unless switched off,
+    as it costs a second solve) the price of uniformity.
+    """
+    from devolve.optimise.diagnose import diagnose
+    from devolve.optimise.explain import explain
+
     if progress is not None:
         progress("Building model…")
     model = DevolutionModel(assessment, progress=progress)
-    return model.solve()
+    plan = model.solve()
+    if plan.status == "infeasible":
+        model.say("Finding out why no plan meets the limits…")
+        return plan.model_copy(update={"diagnosis": diagnose(model)})
+    if plan.objective is None:
+        return plan.model_copy(update={"diagnosis": (
+            f"no plan was found within the time limit of {model.scenario.time_limit_seconds:g} seconds; "
+            "allow more time (time_limit_seconds in the Scenario sheet)",
+        )})
+    model.say("Explaining the plan…")
+    return explain(model, plan, price_of_uniformity=price_of_uniformity)
