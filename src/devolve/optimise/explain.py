@@ -22,7 +22,7 @@ import time
 
 from devolve.domain import Offer
 from devolve.optimise.model import LIMIT_FAMILIES, DevolutionModel
-from devolve.optimise.solve import _Deadline, _highs_lp, _objective, _run_highs
+from devolve.optimise.solve import _Deadline, _highs_lp, _objective, _run_highs, _start_vector
 from devolve.plan import Alternative, Plan
 
 NEAR_MISSES = 25
@@ -34,7 +34,7 @@ def explain(model: DevolutionModel, plan: Plan, *, price_of_uniformity: bool = T
     """The plan with nearest alternatives, marginal values and (optionally) the price of uniformity."""
     if plan.objective is None:
         return plan
-    x = _plan_vector(model, plan)
+    x = plan_vector(model, plan)
     update: dict = {
         "alternatives": nearest_alternatives(model, plan, x),
         "limits": _with_marginal_values(model, plan, x),
@@ -44,18 +44,9 @@ def explain(model: DevolutionModel, plan: Plan, *, price_of_uniformity: bool = T
     return plan.model_copy(update=update)
 
 
-def _plan_vector(model: DevolutionModel, plan: Plan) -> np.ndarray:
-    arr = model.options
-    a_of = {a: i for i, a in enumerate(arr.activity_ids)}
-    n_of = {n: i for i, n in enumerate(arr.neighbourhood_ids)}
-    c_of = {c: i for i, c in enumerate(arr.configurations)}
-    x = np.zeros(model.matrix.n_cols)
-    for d in plan.decisions:
-        x[arr.index(a_of[d.activity_id], n_of[d.neighbourhood_id], c_of[d.configuration])] = 1.0
-    if model.matrix.n_y:
-        A, N, C = arr.shape
-        x[model.matrix.n_x :] = x[: model.matrix.n_x].reshape(A, N, C).max(axis=1).reshape(-1)
-    return x
+def plan_vector(model: DevolutionModel, plan: Plan) -> np.ndarray:
+    """The plan as the model's column vector (x, then y under a uniform offer)."""
+    return _start_vector(model, plan, np.ones(model.matrix.n_cols))
 
 
 def nearest_alternatives(model: DevolutionModel, plan: Plan, x: np.ndarray) -> tuple[Alternative, ...]:
