@@ -45,11 +45,16 @@ INTEGRAL_TOL = 1e-9
 BINDING_SHARE = 0.005
 """A budget counts as binding when less than this share of it is left (or too little is left
 to pay for any option still worth having)."""
-REPAIR_COLUMNS = 2_000
-REPAIR_TIME_SHARE, REPAIR_MIN_SECONDS = 0.5, 0.5
-"""The repair MILP may take this share of the LP's time plus this many seconds."""
+REPAIR_SIZES = (0, 300, 3_000)
+"""Rounds of the repair: the groups the LP split, plus this many columns nearest to entering
+the LP basis (smallest |reduced cost|). Each round starts from the best plan so far; the repair
+stops at the first round whose plan is within ``REPAIR_TARGET`` of the gap asked for; the last,
+widest round runs only if the plan is still outside the gap asked for."""
+REPAIR_NODES = 10
+"""Branch-and-bound nodes the repair MILP may use: a limit of work, not of time, so that the same
+input gives the same plan on a busy machine and an idle one (the deadline is only a guard)."""
 REPAIR_REL_GAP = 1e-4
-REPAIR_TARGET = 0.1
+REPAIR_TARGET = 0.5
 """The repair stops early once the plan is within this fraction of the gap asked for."""
 """Columns nearest to entering the LP basis handed to the repair MILP (with their groups)."""
 SOLVER_THREADS = 1
@@ -242,13 +247,20 @@ def _start_vector(model: DevolutionModel, start, upper: np.ndarray) -> np.ndarra
 
 def solve_exact_arrays(model, upper, deadline, relative_gap, start) -> RawSolution:
     mat = model.matrix
-    lo, hi = mat.row_bounds()
-    lp = _highs_lp(_objective(model), upper, mat.indptr, mat.indices, mat.data, lo, hi, integer=True)
+    cost = _objective(model)
     t0 = time.perf_counter()
-    h, x = _run_highs(lp, deadline, relative_gap, start)
+    reduced = reduce_model(mat, cost, upper, np.zeros(mat.n_cols), upper > 0, integer=True)
+    if reduced is None:
+        return RawSolution(None, "infeasible", EXACT, "HiGHS " + _highs_version(), None,
+                           time.perf_counter() - t0, ["a floor cannot be met by any option on offer"])
+    h, xr = _run_highs(reduced.lp, deadline, relative_gap, None if start is None else start[reduced.columns])
     seconds = time.perf_counter() - t0
-    status = _status_of(h, x is not None)
-    bound = h.getInfo().mip_dual_bound if status in ("optimal", "feasible") else None
+    status = _status_of(h, xr is not None)
+    x = None
+    if xr is not None and status not in ("infeasible", "no plan found"):
+        x = reduced.fixed.copy()
+        x[reduced.columns] = np.round(xr)
+    bound = h.getInfo().mip_dual_bound if x is not None else None
     return RawSolution(x, status, EXACT, "HiGHS " + _highs_version(), _finite(bound), seconds)
 
 
@@ -260,22 +272,30 @@ def solve_lp_fix(model, upper, deadline, relative_gap, start) -> RawSolution:
     arr = model.options
     A, N, C = arr.shape
     cost = _objective(model)
-    lo, hi = mat.row_bounds()
     notes: list[str] = []
     solver = "HiGHS " + _highs_version()
 
     t0 = time.perf_counter()
-    lp = _highs_lp(cost, upper, mat.indptr, mat.indices, mat.data, lo, hi, integer=False)
-    h, x_lp = _run_highs(lp, deadline, None, options={"solver": "ipm", "run_crossover": "on"})
+    red = reduce_model(mat, cost, upper, np.zeros(mat.n_cols), upper > 0, integer=False)
+    if red is None:
+        return RawSolution(None, "infeasible", LP_FIX, solver, None, time.perf_counter() - t0,
+                           ["a floor cannot be met by any option on offer"])
+    # interior point then crossover to a vertex: the LP's vertices are nearly integral
+    # (docs/model.md). HiGHS presolve costs more than it saves here; reduce_model did the work.
+    h, x_red = _run_highs(red.lp, deadline, None,
+                          options={"solver": "ipm", "run_crossover": "on", "presolve": "off"})
     ms = h.getModelStatus()
     lp_seconds = time.perf_counter() - t0
     if ms in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return RawSolution(None, "infeasible", LP_FIX, solver, None, lp_seconds)
-    if ms != highspy.HighsModelStatus.kOptimal or x_lp is None:
+    if ms != highspy.HighsModelStatus.kOptimal or x_red is None:
         return RawSolution(None, "no plan found", LP_FIX, solver, None, lp_seconds,
                            ["the LP relaxation did not finish within the time limit"])
     bound = float(h.getInfo().objective_function_value)
-    reduced = np.abs(np.asarray(h.getSolution().col_dual, dtype=float))
+    x_lp = red.fixed.copy()
+    x_lp[red.columns] = x_red
+    reduced = np.full(mat.n_cols, np.inf)
+    reduced[red.columns] = np.abs(np.asarray(h.getSolution().col_dual, dtype=float))
     del h
     notes.append(f"LP relaxation solved in {lp_seconds:.1f} s; its optimum {bound:.4f} bounds every plan")
 
@@ -283,17 +303,21 @@ def solve_lp_fix(model, upper, deadline, relative_gap, start) -> RawSolution:
     frac = np.abs(x_lp - rounded) > INTEGRAL_TOL
     t1 = time.perf_counter()
     x = None
-    for size in (REPAIR_COLUMNS, 10 * REPAIR_COLUMNS):
+    target = bound - REPAIR_TARGET * relative_gap * max(abs(bound), 1e-9)
+    wanted = bound - relative_gap * max(abs(bound), 1e-9)
+    for size in REPAIR_SIZES:
+        if size > REPAIR_SIZES[1] and x is not None and cost @ x >= wanted:
+            break  # the wide round only when the plan is still outside the gap asked for
         free = _free_columns(mat, (A, N, C), frac, reduced, upper, size)
-        budget = deadline.sooner(REPAIR_TIME_SHARE * lp_seconds + REPAIR_MIN_SECONDS)
-        xr = _repair(mat, cost, upper, rounded, free, budget, relative_gap, bound)
-        if xr is not None:
+        base = rounded if x is None else x  # start each round from the best plan so far
+        xr = _repair(mat, cost, upper, base, free, deadline, target)
+        if xr is not None and (x is None or cost @ xr > cost @ x + 1e-12):
             x = xr
-            notes.append(f"{int(frac.sum())} of {mat.n_cols} variables fractional in the LP; "
-                         f"repair MILP over {int(free.sum())} variables")
+            rounds = f"repair MILP over {int(free.sum())} variables"
+        if (x is not None and cost @ x >= target) or free.sum() >= (upper > 0).sum() or deadline.remaining() <= 0:
             break
-        if free.all():
-            break
+    if x is not None:
+        notes.append(f"{int(frac.sum())} of {mat.n_cols} variables fractional in the LP; {rounds}")
     solve_seconds = lp_seconds + (time.perf_counter() - t1)
     if x is None:
         return RawSolution(None, "no plan found", LP_FIX, solver, bound, solve_seconds,
@@ -333,56 +357,80 @@ def _free_columns(mat, shape, frac, reduced, upper, size) -> np.ndarray:
     return free & allowed
 
 
-def _repair(mat, cost, upper, rounded, free, deadline, relative_gap, bound) -> np.ndarray | None:
-    """Solve the MILP over the free columns with the rest fixed at their LP values."""
-    x = np.where(free, 0.0, rounded)
+def _repair(mat, cost, upper, base, free, deadline, target) -> np.ndarray | None:
+    """Solve the MILP over the free columns with the rest fixed at ``base`` (LP values or the
+    best plan so far), starting from ``base``; stop once the whole plan reaches ``target``."""
+    x = np.where(free, 0.0, base)
     if not free.any():
         return x if _feasible(mat, x) else None
-    lp_r, free_idx = _residual_mip(mat, cost, upper, rounded, free)
-    start = np.where(rounded[free_idx] > 0.5, 1.0, 0.0)
+    reduced = reduce_model(mat, cost, upper, base, free, integer=True)
+    if reduced is None:
+        return None
+    lp_r, free_idx = reduced.lp, reduced.columns
+    start = np.where(base[free_idx] > 0.5, 1.0, 0.0)
     fixed_value = float(cost @ x)
-    target = bound - REPAIR_TARGET * relative_gap * max(abs(bound), 1e-9)
 
     def improving(event) -> None:
-        # stop once the whole plan is well inside the gap asked for
         if fixed_value + event.data_out.objective_function_value >= target:
             deadline.good_enough = True
 
     h = _new_highs(REPAIR_REL_GAP)
+    h.setOptionValue("mip_max_nodes", REPAIR_NODES)
     h.passModel(lp_r)
     h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
     h.cbMipImprovingSolution += improving
     deadline.attach(h)
     h.run()
+    deadline.good_enough = False
     sol = h.getSolution()
-    xr = np.asarray(sol.col_value, dtype=float) if sol.value_valid else None
-    if xr is None:
+    if not sol.value_valid:
         return None
-    x[free_idx] = np.round(xr)
+    x[free_idx] = np.round(np.asarray(sol.col_value, dtype=float))
     return x if _feasible(mat, x) else None
 
 
-def _residual_mip(mat, cost, upper, fixed_value, free):
-    """The MILP over the free columns, with the fixed columns' use moved into the row bounds."""
+@dataclass
+class Reduced:
+    """A model restricted to some free columns, the others fixed (docs/model.md, "Reduction")."""
+
+    lp: highspy.HighsLp
+    columns: np.ndarray
+    """Original index of each reduced column."""
+    fixed: np.ndarray
+    """Full column vector with the fixed values (free columns at 0)."""
+
+
+def reduce_model(mat, cost, upper, fixed_value, free, integer: bool) -> Reduced | None:
+    """Fix every column outside ``free`` at ``fixed_value``, move its use into the row bounds,
+    and drop rows that no longer matter: rows with no free column (returning None if such a row
+    is already broken — no completion can exist) and rows no choice of the free columns can
+    break (their largest possible use stays within the bound). Pure numpy, no solver.
+    """
     x_fixed = np.where(free, 0.0, fixed_value)
     used = mat.activity(x_fixed)
     lo, hi = mat.row_bounds()
     lo, hi = lo - used, hi - used
+    free = free & (upper > 0)
+    row_of_entry = np.repeat(np.arange(mat.n_rows), np.diff(mat.indptr))
+    entry_free = free[mat.indices]
+    a = np.where(entry_free, mat.data * upper[mat.indices], 0.0)
+    most = np.bincount(row_of_entry, weights=np.maximum(a, 0), minlength=mat.n_rows)
+    least = np.bincount(row_of_entry, weights=np.minimum(a, 0), minlength=mat.n_rows)
+    tol = 1e-9 * np.maximum(1.0, np.abs(mat.rhs))
+    if np.any(most < lo - tol) or np.any(least > hi + tol):
+        return None  # some row cannot be met whatever the free columns do
+    needed = (most > hi + tol) | (least < lo - tol)
+    keep_entry = entry_free & needed[row_of_entry]
+    kept_rows = np.flatnonzero(needed)
     free_idx = np.flatnonzero(free)
     new_col = np.full(mat.n_cols, -1, dtype=np.int64)
     new_col[free_idx] = np.arange(len(free_idx))
-    entry_free = free[mat.indices]
-    row_of_entry = np.repeat(np.arange(mat.n_rows), np.diff(mat.indptr))
-    rows_touched = np.zeros(mat.n_rows, dtype=bool)
-    rows_touched[row_of_entry[entry_free]] = True
-    keep_entry = entry_free & rows_touched[row_of_entry]
-    kept_rows = np.flatnonzero(rows_touched)
     counts = np.bincount(row_of_entry[keep_entry], minlength=mat.n_rows)[kept_rows]
     indptr = np.zeros(len(kept_rows) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     lp = _highs_lp(cost[free_idx], upper[free_idx], indptr, new_col[mat.indices[keep_entry]],
-                   mat.data[keep_entry], lo[kept_rows], hi[kept_rows], integer=True)
-    return lp, free_idx
+                   mat.data[keep_entry], lo[kept_rows], hi[kept_rows], integer=integer)
+    return Reduced(lp, free_idx, x_fixed)
 
 
 def _feasible(mat, x: np.ndarray, tol: float = 1e-6) -> bool:
