@@ -999,7 +999,7 @@ def write_table(
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     for j, header in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=j)
-        _put(cell, header)
+        put_value(cell, header)
         cell.font = font
         cell.fill = fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -1012,7 +1012,7 @@ def write_table(
             if value is None:
                 continue
             cell = ws.cell(row=i, column=j)
-            _put(cell, value)
+            put_value(cell, value)
             kind = these[j - 1] if j - 1 < len(these) else None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 if kind == Kind.MONEY:
@@ -1033,7 +1033,7 @@ def scenario_row_kinds(row: Sequence[Any]) -> list[Kind | None]:
     return [None, setting_kind(str(row[0])) if row else None, None]
 
 
-def _put(cell: Any, value: Any) -> None:
+def put_value(cell: Any, value: Any) -> None:
     """Write one value; text always as text, so it can never become a formula or an error code."""
     if isinstance(value, str):
         cell.value = neutralise(printable(value))
