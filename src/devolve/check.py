@@ -25,6 +25,23 @@ def _within(used: float, limit: float, tol: float = REL_TOL) -> bool:
     return used <= limit + tol * max(1.0, abs(limit))
 
 
+_LOOKUP: dict[int, tuple] = {}
+
+
+def _lookup(assessment: Assessment) -> tuple[dict, dict, dict]:
+    """Activities, neighbourhoods and services by id (remembered for the last assessment)."""
+    key = id(assessment)
+    if key not in _LOOKUP:
+        _LOOKUP.clear()
+        _LOOKUP[key] = (
+            {a.activity_id: a for a in assessment.activities},
+            {h.neighbourhood_id: h for h in assessment.neighbourhoods},
+            {s.service_id: s for s in assessment.services},
+            assessment,  # keeps the id valid while cached
+        )
+    return _LOOKUP[key][:3]
+
+
 def _rel(x: float, mean: float) -> float:
     return min(1.0, max(-1.0, (x - mean) / mean)) if mean > 0 else 0.0
 
@@ -35,9 +52,9 @@ def option_value(
 ) -> tuple[float, dict[Criterion, float]]:
     """Value of one option and its contributions, by docs/model.md, one number at a time."""
     rubric = assessment.rubric
-    act = next(a for a in assessment.activities if a.activity_id == activity_id)
+    act = _lookup(assessment)[0][activity_id]
     hoods = assessment.neighbourhoods
-    hood = next(h for h in hoods if h.neighbourhood_id == neighbourhood_id)
+    hood = _lookup(assessment)[1][neighbourhood_id]
     configs = assessment.offered_configurations()
     cfg = next(c for c in configs if c.key == configuration)
     w = weights or assessment.scenario.weights
@@ -67,9 +84,9 @@ def option_resources(
     assessment: Assessment, activity_id: str, neighbourhood_id: str, cfg: PartnershipConfiguration
 ) -> dict[str, float]:
     """Transition cost, running change, contingency and volunteer hours of one option."""
-    act = next(a for a in assessment.activities if a.activity_id == activity_id)
-    service = assessment.service(act.service_id)
-    hood = next(h for h in assessment.neighbourhoods if h.neighbourhood_id == neighbourhood_id)
+    act = _lookup(assessment)[0][activity_id]
+    service = _lookup(assessment)[2][act.service_id]
+    hood = _lookup(assessment)[1][neighbourhood_id]
     pop = sum(h.population for h in assessment.neighbourhoods)
     cost = service.annual_budget * act.cost_share * hood.population / pop
     les = assessment.rubric.service_types[service.service_type].lost_economies_of_scale

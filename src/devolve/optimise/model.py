@@ -258,8 +258,6 @@ class DevolutionModel:
         self._problem: pulp.LpProblem | None = None
         self.variables: list[pulp.LpVariable] = []
         self.constraints: dict[str, pulp.LpConstraint] = {}
-        self.solver_state: dict = {}
-        """Persistent solver objects (e.g. the LP relaxation in HiGHS) reused by re-solves."""
         self.build_seconds = time.perf_counter() - t0
         self.progress = progress
 
@@ -272,8 +270,6 @@ class DevolutionModel:
         self.scenario = self.scenario.model_copy(update={"weights": dict(weights)})
         if self._problem is not None:
             self._problem.setObjective(self._objective_expression())
-        self.solver_state.pop("objective_changed", None)
-        self.solver_state["costs_dirty"] = True
 
     def set_limit(self, name: str, value: float) -> None:
         """A new value for one limit; names as in ``SETTABLE_LIMITS``.
@@ -306,7 +302,6 @@ class DevolutionModel:
         self._problem = None
         self.constraints = {}
         self.variables = []
-        self.solver_state.clear()
 
     def _set_rhs(self, start: int, values: np.ndarray) -> None:
         stop = start + len(values)
@@ -315,7 +310,6 @@ class DevolutionModel:
             names = self._row_names[start:stop]
             for nm, v in zip(names, values):
                 self.constraints[nm].changeRHS(float(v))
-        self.solver_state.setdefault("rhs_dirty", set()).update(range(start, stop))
 
     # ------------------------------------------------------------------ PuLP model
 
@@ -363,7 +357,7 @@ class DevolutionModel:
         solver: str | SolverName | None = None,
         start=None,
         method: str = "auto",
-    ):
+    ):  # -> Plan
         """Solve under the current weights and limits; returns a :class:`~devolve.plan.Plan`.
 
         ``method``: "auto" (exact MILP when small, else LP relaxation, fix and repair),

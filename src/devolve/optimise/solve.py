@@ -340,7 +340,7 @@ def _gap_status(objective: float, bound: float, relative_gap: float) -> str:
     gap = (bound - objective) / max(abs(objective), 1e-9)
     if gap <= 1e-9:
         return "optimal"
-    return "within gap" if gap <= relative_gap else "feasible"
+    return "within gap" if gap <= relative_gap * (1 + 1e-9) + 1e-12 else "feasible"
 
 
 def _free_columns(mat, shape, frac, reduced, upper, size) -> np.ndarray:
@@ -475,8 +475,18 @@ class _GuardedHiGHS(pulp.HiGHS):
 
 def solve_exact_pulp(model, upper, deadline, relative_gap, solver, start) -> RawSolution:
     prob = model.problem
+    # the dominance presolve as bounds for this solve only (restored below, so the PuLP problem
+    # stays the plain model for anyone adding slacks or reading duals)
     for var, ub in zip(model.variables, upper.tolist()):
         var.upBound = ub
+    try:
+        return _solve_pulp(model, prob, upper, deadline, relative_gap, solver, start)
+    finally:
+        for var in model.variables:
+            var.upBound = 1
+
+
+def _solve_pulp(model, prob, upper, deadline, relative_gap, solver, start) -> RawSolution:
     x0 = start
     t0 = time.perf_counter()
     if solver == SolverName.CBC:
@@ -526,19 +536,28 @@ def _solve_cbc(model, prob, x0, deadline, relative_gap, t0) -> RawSolution:
         status = "no plan found"
     else:
         status = "optimal" if prob.sol_status == 1 else "feasible"
-    bound = _cbc_bound(text, x, model) if x is not None else None
-    return RawSolution(x, status, EXACT, "CBC via PuLP", bound, seconds)
+    bound, note = _cbc_bound(text, x, model, relative_gap) if x is not None else (None, None)
+    return RawSolution(x, status, EXACT, "CBC via PuLP", bound, seconds, [note] if note else [])
 
 
-def _cbc_bound(log: str, x: np.ndarray, model) -> float | None:
-    """CBC's final bound from its log. PuLP hands CBC the minimisation of −objective."""
+def _cbc_bound(log: str, x: np.ndarray, model, relative_gap: float) -> tuple[float | None, str | None]:
+    """The best bound CBC's log supports, and a note saying where it came from.
+
+    PuLP hands CBC the minimisation of −objective, so CBC's "Lower bound" is minus our bound.
+    When CBC stops because its gap tolerance is met it prints no bound; the tolerance itself then
+    bounds the optimum (objective · (1 + relative_gap)), which is what we report, and say so.
+    """
     objective = float(model.value @ x[: model.matrix.n_x])
     m = re.findall(r"Lower bound:\s*(-?[0-9.eE+-]+)", log)
     if m:
-        return max(objective, -float(m[-1]))
+        return max(objective, -float(m[-1])), None
     if re.search(r"Result - Optimal solution found", log):
-        return objective  # proved optimal (within CBC's gap tolerance) but no bound printed
-    return None
+        if relative_gap <= 0:
+            return objective, None
+        return objective + relative_gap * abs(objective), (
+            "CBC stopped within its gap tolerance and printed no bound; the bound shown is the one "
+            "that tolerance implies")
+    return None, None
 
 
 def _pulp_values(model) -> np.ndarray | None:
