@@ -156,7 +156,7 @@ SHEET_PURPOSE: dict[str, str] = {
 }
 
 _UNIT = re.compile(r"\s*(\([^()]{0,16}\)|£|%)\s*$")
-_SEPARATORS = re.compile(r"[\s_\-./]+")
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def normalise_header(text: object) -> str:

@@ -333,10 +333,15 @@ class SheetReader:
         headers = list(self.table.headers) + [None] * (width - len(self.table.headers))
         ok = True
         extra_names: dict[str, int] = {}
+        # A column headed with the exact name wins; an alias beside it is just another column.
+        exact = {normalise_header(h) for h in headers if cells.text(h)} & set(self.columns)
         for i, raw in enumerate(headers):
             letter = get_column_letter(i + 1)
             written = cells.text(raw)
-            key = lookup.get(normalise_header(written)) if written else None
+            normal = normalise_header(written) if written else ""
+            key = lookup.get(normal)
+            if key in exact and normal != key:
+                key = None
             if key is not None:
                 if key in self.index:
                     ok = False

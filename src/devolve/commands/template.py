@@ -1,0 +1,42 @@
+"""``devolve template OUT.xlsx``: write a blank, styled input workbook to fill in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from devolve.io.template import write_template
+from devolve.rubric import load_rubric
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "template",
+        help="write a blank input workbook with drop-downs, hints and a README sheet",
+        description="Write a blank input workbook: the four sheets with their headers, drop-down "
+        "lists, a hint on every header and a README sheet explaining each column.",
+    )
+    parser.add_argument("out", type=Path, metavar="OUT.xlsx", help="where to write the template")
+    parser.add_argument("--rubric", type=Path, metavar="RUBRIC.toml",
+                        help="take score levels, outcomes and configurations from this rubric")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT.xlsx if it exists")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        print(f"devolve: the template must be an .xlsx file, not '{out.name}'", file=sys.stderr)
+        return 2
+    if out.exists() and not args.force:
+        print(f"devolve: {out} already exists; use --force to overwrite it", file=sys.stderr)
+        return 2
+    rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
+    try:
+        write_template(out, rubric)
+    except OSError as exc:
+        print(f"devolve: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: fill in the Services sheet (the rest is optional), then run devolve validate {out.name}")
+    return 0
