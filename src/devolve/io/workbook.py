@@ -470,7 +470,7 @@ def assessment_from_tables(
     """Check every sheet, collecting problems; the assessment, or None when there are errors."""
     services_table = tables.get(SERVICES)
     if services_table is None:
-        if not any(p.code == ProblemCode.SHEET_MISSING for p in found.problems):
+        if not any(p.sheet == SERVICES and p.severity == Severity.ERROR for p in found.problems):
             found.add(ProblemCode.SHEET_MISSING, "there is no Services sheet", sheet=SERVICES,
                       expected="a sheet named 'Services' listing one service per row")
         services: list[Service] = []
