@@ -93,7 +93,7 @@ class _Progress:
     def __call__(self, message: str) -> None:
         self.done()
         self._step, self._start = message, time.perf_counter()
-        print(f"{message}…", file=sys.stderr, flush=True)
+        print(f"{message.rstrip('…. ')}…", file=sys.stderr, flush=True)
 
     def done(self) -> None:
         if self._step is not None:

@@ -24,6 +24,11 @@ from devolve.optimise.solve import _Deadline, _highs_lp, _run_highs
 ELASTIC = ("transition_budget", "running_cost", "contingency_reserve", "capacity", "equity",
            "collective_share")
 SLACK_TOL = 1e-6
+ELASTIC_SECONDS = 15.0
+ELASTIC_GAP = 0.02
+"""The stretch is a diagnosis, not a plan: a near-smallest stretch found quickly is enough."""
+GROUPED = 3
+"""More neighbourhoods than this short on one limit are reported on one line."""
 
 
 def diagnose(model: DevolutionModel) -> tuple[str, ...]:
@@ -108,12 +113,44 @@ def elastic_diagnosis(model: DevolutionModel) -> list[str] | None:
     kinds = np.full(n_cols, highspy.HighsVarType.kInteger)
     kinds[mat.n_cols :] = highspy.HighsVarType.kContinuous
     lp.integrality_ = kinds
-    deadline = _Deadline(time.monotonic() + model.scenario.time_limit_seconds)
-    _, sol = _run_highs(lp, deadline, 1e-6)
+    deadline = _Deadline(time.monotonic() + min(ELASTIC_SECONDS, model.scenario.time_limit_seconds))
+    # devolving nothing, with every floor and required saving stretched to fit, is always a
+    # solution: starting there, the solver only has to improve on it
+    start = np.zeros(n_cols)
+    rhs = mat.rhs[rows_arr]
+    start[mat.n_cols :] = np.where(mat.sense[rows_arr] == LE, np.maximum(-rhs, 0), np.maximum(rhs, 0))
+    _, sol = _run_highs(lp, deadline, ELASTIC_GAP, start)
     if sol is None:
         return None
     slack = sol[mat.n_cols :]
-    return [_say(model, int(i), float(s)) for i, s, size in zip(rows_arr, slack, scale) if s > SLACK_TOL * size]
+    stretched = [(int(i), float(s)) for i, s, size in zip(rows_arr, slack, scale) if s > SLACK_TOL * size]
+    return _grouped(model, stretched)
+
+
+def _grouped(model: DevolutionModel, stretched: list[tuple[int, float]]) -> list[str]:
+    """One line per stretched limit, but one line for a family short in many neighbourhoods."""
+    mat = model.matrix
+    lines: list[str] = []
+    for family, block in mat.blocks.items():
+        mine = [(i, s) for i, s in stretched if block.start <= i < block.stop]
+        if family in ("capacity", "equity") and len(mine) > GROUPED:
+            names = {h.neighbourhood_id: h.name for h in model.assessment.neighbourhoods}
+            each = ", ".join(
+                f"{names[block.scopes[i - block.start][0]]} {_amount(family, s)}" for i, s in mine
+            )
+            what = ("volunteer capacity is short" if family == "capacity" else
+                    f"the equity floor of {model.scenario.min_devolved_per_neighbourhood} devolved "
+                    "activities cannot be reached")
+            lines.append(f"in {len(mine)} neighbourhoods {what}: {each}")
+        else:
+            lines.extend(_say(model, i, s) for i, s in mine)
+    return lines
+
+
+def _amount(family: str, slack: float) -> str:
+    if family == "capacity":
+        return f"by {slack:,.0f} hours"
+    return f"by {math.ceil(slack - 1e-6)}"
 
 
 def _typical_coefficient(mat, rows: np.ndarray) -> np.ndarray:
