@@ -205,9 +205,9 @@ def _format_column(ws: Any, j: int, col: Column) -> None:
     fmt = {Kind.MONEY: MONEY_FORMAT, Kind.SHARE: SHARE_FORMAT}.get(col.kind)
     if fmt is None:
         return
-    letter = get_column_letter(j)
-    for r in range(2, INPUT_ROWS + 2):
-        ws[f"{letter}{r}"].number_format = fmt
+    # A column style, not formatted empty cells: the sheet stays one row long, so a program
+    # appending rows (or a person pressing Ctrl+Down) lands right under the header.
+    ws.column_dimensions[get_column_letter(j)].number_format = fmt
 
 
 def _scenario_checks(ws: Any, rubric: Rubric, lists: _Lists) -> None:
@@ -256,3 +256,22 @@ def _setting_allowed(key: str, kind: Kind, rubric: Rubric) -> str:
         Kind.NUMBER: {"time_limit_seconds": "a number of seconds above 0",
                       "running_cost_limit": "a number of pounds (negative: a saving)"}.get(key, "a number, 0 or more"),
     }.get(kind, kind.value)
+
+
+def markdown_tables(rubric: Rubric | None = None) -> str:
+    """The README sheet's table as Markdown, one table per sheet, for docs/input-format.md."""
+    rubric = rubric if rubric is not None else load_rubric()
+    rows = readme_rows(rubric)
+    parts: list[str] = []
+    for sheet in [*SHEETS, f"{SCENARIO} setting"]:
+        title = "Scenario settings" if sheet.endswith("setting") else f"{sheet} sheet"
+        header = ["setting", "what it means", "what to enter", "if left blank"] if sheet.endswith("setting") \
+            else ["column", "required", "what it means", "what to enter", "if left blank"]
+        lines = [f"#### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for row in rows:
+            if row[0] != sheet:
+                continue
+            cells = [f"`{row[1]}`"] + ([] if sheet.endswith("setting") else [row[2]]) + row[3:]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
