@@ -13,10 +13,10 @@ from devolve.domain import Assessment, Criterion, Neighbourhood, Scenario, Score
 from devolve.rubric import load_rubric
 from devolve.scenario import default_scenario
 
-SERVICE_HEADERS = ["service_id", "name", "directorate", "service_type", "annual_budget", "statutory",
-                   "outcomes", "lgsl_id"]
-NEIGHBOURHOOD_HEADERS = ["neighbourhood_id", "name", "population", "share_aged_65_plus", "volunteer_hours",
-                         "intermediaries"]
+SERVICE_HEADERS = ("service_id", "name", "directorate", "service_type", "annual_budget", "statutory",
+                   "outcomes", "lgsl_id")
+NEIGHBOURHOOD_HEADERS = ("neighbourhood_id", "name", "population", "share_aged_65_plus", "volunteer_hours",
+                         "intermediaries")
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def rubric():
 def services_rows() -> list[list[Any]]:
     """A valid Services sheet: header then three services."""
     return [
-        SERVICE_HEADERS,
+        list(SERVICE_HEADERS),
         ["ENV01", "Parks and open spaces", "Place", "infrastructure-heavy", 2_000_000, "no",
          "local_environment; public_health", 1],
         ["ASC01", "Home care", "Adults", "personal", 9_500_000, "yes", "be_healthy", None],
@@ -39,7 +39,7 @@ def services_rows() -> list[list[Any]]:
 @pytest.fixture()
 def neighbourhood_rows() -> list[list[Any]]:
     return [
-        NEIGHBOURHOOD_HEADERS,
+        list(NEIGHBOURHOOD_HEADERS),
         ["N1", "Northfield", 11_000, 0.21, None, 3],
         ["N2", "Southmead", 8_500, "18%", 1200, 1],
     ]
