@@ -34,7 +34,10 @@ def test_limits_bind_on_the_small_council():
     plan = DevolutionModel(a).solve()
     assert check_plan(a, plan, check_values=False) == []
     binding = {lim.name for lim in plan.limits if lim.binding}
-    assert "transition_budget" in binding and len(binding) >= 2
+    assert "transition_budget" in binding
+    # the required saving is met, with room to spare: not every limit binds
+    assert plan.limit("running_cost").used <= a.scenario.running_cost_limit
+    assert "running_cost" not in binding
 
 
 def test_run_reports_timings_and_gap():

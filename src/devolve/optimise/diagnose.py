@@ -19,7 +19,7 @@ import highspy
 import numpy as np
 
 from devolve.optimise.model import LE, DevolutionModel
-from devolve.optimise.solve import _Deadline, _highs_lp, _run_highs
+from devolve.optimise.solve import Deadline, highs_lp, run_highs
 
 ELASTIC = ("transition_budget", "running_cost", "contingency_reserve", "capacity", "equity",
            "collective_share")
@@ -109,17 +109,17 @@ def elastic_diagnosis(model: DevolutionModel) -> list[str] | None:
     cost[mat.n_cols :] = -1.0 / scale  # maximise minus the normalised stretch
     upper = np.concatenate([np.ones(mat.n_cols), np.full(len(rows), np.inf)])
     lo, hi = mat.row_bounds()
-    lp = _highs_lp(cost, upper, indptr, indices, data, lo, hi, integer=True)
+    lp = highs_lp(cost, upper, indptr, indices, data, lo, hi, integer=True)
     kinds = np.full(n_cols, highspy.HighsVarType.kInteger)
     kinds[mat.n_cols :] = highspy.HighsVarType.kContinuous
     lp.integrality_ = kinds
-    deadline = _Deadline(time.monotonic() + min(ELASTIC_SECONDS, model.scenario.time_limit_seconds))
+    deadline = Deadline(time.monotonic() + min(ELASTIC_SECONDS, model.scenario.time_limit_seconds))
     # devolving nothing, with every floor and required saving stretched to fit, is always a
     # solution: starting there, the solver only has to improve on it
     start = np.zeros(n_cols)
     rhs = mat.rhs[rows_arr]
     start[mat.n_cols :] = np.where(mat.sense[rows_arr] == LE, np.maximum(-rhs, 0), np.maximum(rhs, 0))
-    _, sol = _run_highs(lp, deadline, ELASTIC_GAP, start)
+    _, sol = run_highs(lp, deadline, ELASTIC_GAP, start)
     if sol is None:
         return None
     slack = sol[mat.n_cols :]

@@ -22,7 +22,7 @@ import time
 
 from devolve.domain import Offer
 from devolve.optimise.model import LIMIT_FAMILIES, DevolutionModel
-from devolve.optimise.solve import _Deadline, _highs_lp, _objective, _run_highs, _start_vector
+from devolve.optimise.solve import Deadline, highs_lp, objective_vector, run_highs, start_vector
 from devolve.plan import Alternative, Plan
 
 NEAR_MISSES = 25
@@ -46,7 +46,7 @@ def explain(model: DevolutionModel, plan: Plan, *, price_of_uniformity: bool = T
 
 def plan_vector(model: DevolutionModel, plan: Plan) -> np.ndarray:
     """The plan as the model's column vector (x, then y under a uniform offer)."""
-    return _start_vector(model, plan, np.ones(model.matrix.n_cols))
+    return start_vector(model, plan, np.ones(model.matrix.n_cols))
 
 
 def nearest_alternatives(model: DevolutionModel, plan: Plan, x: np.ndarray) -> tuple[Alternative, ...]:
@@ -127,10 +127,10 @@ def marginal_values(model: DevolutionModel, x: np.ndarray) -> np.ndarray | None:
     if mat.n_rows == 0:
         return np.zeros(0)
     lo, hi = mat.row_bounds()
-    lp = _highs_lp(_objective(model), np.ones(mat.n_cols), mat.indptr, mat.indices, mat.data, lo, hi,
+    lp = highs_lp(objective_vector(model), np.ones(mat.n_cols), mat.indptr, mat.indices, mat.data, lo, hi,
                    integer=False)
     lp.col_lower_ = np.where(x > 0.5, 1.0, 0.0)
-    h, sol = _run_highs(lp, _Deadline(time.monotonic() + DUAL_SECONDS), None)
+    h, sol = run_highs(lp, Deadline(time.monotonic() + DUAL_SECONDS), None)
     if sol is None or h.getInfo().dual_solution_status != 2:  # 2: feasible duals
         return None
     # For a maximisation HiGHS's row dual is already d(objective)/d(limit): positive for a

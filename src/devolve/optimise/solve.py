@@ -126,7 +126,7 @@ def _column_upper(model: DevolutionModel, mask: np.ndarray) -> np.ndarray:
     return upper
 
 
-def _objective(model: DevolutionModel) -> np.ndarray:
+def objective_vector(model: DevolutionModel) -> np.ndarray:
     cost = np.zeros(model.matrix.n_cols)
     cost[: model.matrix.n_x] = model.value
     return cost
@@ -135,7 +135,7 @@ def _objective(model: DevolutionModel) -> np.ndarray:
 # --------------------------------------------------------------------------- HiGHS, arrays
 
 
-class _Deadline:
+class Deadline:
     """Stops a HiGHS run at a wall-clock deadline through its interrupt callbacks."""
 
     def __init__(self, deadline: float):
@@ -157,9 +157,9 @@ class _Deadline:
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 
-    def sooner(self, seconds: float) -> _Deadline:
+    def sooner(self, seconds: float) -> Deadline:
         """A deadline no later than this one, ``seconds`` from now."""
-        return _Deadline(min(self.deadline, time.monotonic() + seconds))
+        return Deadline(min(self.deadline, time.monotonic() + seconds))
 
     def attach(self, h: highspy.Highs) -> None:
         h.setOptionValue("time_limit", max(self.remaining(), 0.01))
@@ -182,7 +182,7 @@ def _new_highs(relative_gap: float | None = None) -> highspy.Highs:
     return h
 
 
-def _highs_lp(
+def highs_lp(
     cost: np.ndarray,
     upper: np.ndarray,
     indptr: np.ndarray,
@@ -219,7 +219,7 @@ def _status_of(h: highspy.Highs, has_solution: bool) -> str:
     return "feasible" if has_solution else "no plan found"
 
 
-def _run_highs(lp: highspy.HighsLp, deadline: _Deadline, relative_gap: float | None,
+def run_highs(lp: highspy.HighsLp, deadline: Deadline, relative_gap: float | None,
                start: np.ndarray | None = None, options: dict | None = None):
     """Pass the arrays in one call and run under the deadline; returns (Highs, x or None)."""
     h = _new_highs(relative_gap)
@@ -235,7 +235,7 @@ def _run_highs(lp: highspy.HighsLp, deadline: _Deadline, relative_gap: float | N
     return h, x
 
 
-def _start_vector(model: DevolutionModel, start, upper: np.ndarray) -> np.ndarray | None:
+def start_vector(model: DevolutionModel, start, upper: np.ndarray) -> np.ndarray | None:
     """A previous plan (or a column vector) as a full column vector, or None."""
     if start is None:
         return None
@@ -257,13 +257,13 @@ def _start_vector(model: DevolutionModel, start, upper: np.ndarray) -> np.ndarra
 
 def solve_exact_arrays(model, upper, deadline, relative_gap, start) -> RawSolution:
     mat = model.matrix
-    cost = _objective(model)
+    cost = objective_vector(model)
     t0 = time.perf_counter()
     reduced = reduce_model(mat, cost, upper, np.zeros(mat.n_cols), upper > 0, integer=True)
     if reduced is None:
         return RawSolution(None, "infeasible", EXACT, "HiGHS " + _highs_version(), None,
                            time.perf_counter() - t0, ["a floor cannot be met by any option on offer"])
-    h, xr = _run_highs(reduced.lp, deadline, relative_gap, None if start is None else start[reduced.columns])
+    h, xr = run_highs(reduced.lp, deadline, relative_gap, None if start is None else start[reduced.columns])
     seconds = time.perf_counter() - t0
     status = _status_of(h, xr is not None)
     x = None
@@ -281,7 +281,7 @@ def solve_lp_fix(model, upper, deadline, relative_gap, start) -> RawSolution:
     mat = model.matrix
     arr = model.options
     A, N, C = arr.shape
-    cost = _objective(model)
+    cost = objective_vector(model)
     notes: list[str] = []
     solver = "HiGHS " + _highs_version()
 
@@ -292,7 +292,7 @@ def solve_lp_fix(model, upper, deadline, relative_gap, start) -> RawSolution:
                            ["a floor cannot be met by any option on offer"])
     # interior point then crossover to a vertex: the LP's vertices are nearly integral
     # (docs/model.md). HiGHS presolve costs more than it saves here; reduce_model did the work.
-    h, x_red = _run_highs(red.lp, deadline, None,
+    h, x_red = run_highs(red.lp, deadline, None,
                           options={"solver": "ipm", "run_crossover": "on", "presolve": "off"})
     ms = h.getModelStatus()
     lp_seconds = time.perf_counter() - t0
@@ -437,7 +437,7 @@ def reduce_model(mat, cost, upper, fixed_value, free, integer: bool) -> Reduced 
     counts = np.bincount(row_of_entry[keep_entry], minlength=mat.n_rows)[kept_rows]
     indptr = np.zeros(len(kept_rows) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    lp = _highs_lp(cost[free_idx], upper[free_idx], indptr, new_col[mat.indices[keep_entry]],
+    lp = highs_lp(cost[free_idx], upper[free_idx], indptr, new_col[mat.indices[keep_entry]],
                    mat.data[keep_entry], lo[kept_rows], hi[kept_rows], integer=integer)
     return Reduced(lp, free_idx, x_fixed)
 
@@ -455,7 +455,7 @@ def _feasible(mat, x: np.ndarray, tol: float = 1e-6) -> bool:
 class _GuardedHiGHS(pulp.HiGHS):
     """pulp.HiGHS with the wall-clock guard and a starting solution."""
 
-    def __init__(self, deadline: _Deadline, start: np.ndarray | None = None, **kw):
+    def __init__(self, deadline: Deadline, start: np.ndarray | None = None, **kw):
         super().__init__(**kw)
         self._deadline = deadline
         self._start = start
@@ -579,7 +579,7 @@ def solve_model(model: DevolutionModel, *, time_limit: float, relative_gap: floa
     ``relative_gap`` the plan is returned; otherwise, when the model is small enough, the exact
     MILP continues from that plan in the time left. CBC always solves the exact MILP via PuLP.
     """
-    deadline = _Deadline(time.monotonic() + float(time_limit))
+    deadline = Deadline(time.monotonic() + float(time_limit))
     t0 = time.perf_counter()
     mask = dominance_mask(model)
     upper = _column_upper(model, mask)
@@ -596,9 +596,9 @@ def solve_model(model: DevolutionModel, *, time_limit: float, relative_gap: floa
         raw = RawSolution(empty if ok else None, "optimal" if ok else "infeasible", EXACT, "none needed",
                           0.0 if ok else None, 0.0, ["no activity may be devolved"])
     elif solver == SolverName.CBC or method == "exact_pulp":
-        raw = solve_exact_pulp(model, upper, deadline, relative_gap, solver, _start_vector(model, start, upper))
+        raw = solve_exact_pulp(model, upper, deadline, relative_gap, solver, start_vector(model, start, upper))
     elif method == "exact":
-        raw = solve_exact_arrays(model, upper, deadline, relative_gap, _start_vector(model, start, upper))
+        raw = solve_exact_arrays(model, upper, deadline, relative_gap, start_vector(model, start, upper))
     else:
         raw = solve_lp_fix(model, upper, deadline, relative_gap, start)
         if (
@@ -707,19 +707,28 @@ def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ..
 def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
     """How much of every limit the plan uses, and whether it binds.
 
-    A budget binds when what is left of it could not pay for any option still worth having
-    (positive value, not chosen, in an activity and neighbourhood not yet devolved); a floor
-    binds when the plan sits exactly on it.
+    A budget binds when almost none of it is left, or what is left could not pay for any
+    improvement still worth having: devolving another activity in a neighbourhood, or moving a
+    devolved one to an arrangement worth more (which needs only the difference in resources).
+    A floor binds when it stops the plan from going one step lower.
     """
     arr, mat = model.options, model.matrix
     A, N, C = arr.shape
     act = mat.activity(x)
     xs = x[: mat.n_x]
-    taken = xs.reshape(A * N, C).max(axis=1) > 0.5 if C else np.zeros(0, bool)
-    open_option = (model.value > 0) & ~np.repeat(taken, C)
+    chosen = (xs > 0.5).reshape(A * N, C) if C else np.zeros((0, 0), bool)
+    current_value = np.repeat((model.value.reshape(A * N, C) * chosen).sum(axis=1), C) if C else xs
+    open_option = (model.value > current_value + 1e-12) & ~chosen.reshape(-1)
     names = {h.neighbourhood_id: h.name for h in model.assessment.neighbourhoods}
     coefficient = {"transition_budget": arr.transition, "running_cost": arr.running,
                    "contingency_reserve": arr.contingency, "capacity": arr.hours}
+
+    def extra_need(coef: np.ndarray) -> np.ndarray:
+        """What each option needs beyond what its activity and neighbourhood already use."""
+        if not C:
+            return coef
+        return coef - np.repeat((coef.reshape(A * N, C) * chosen).sum(axis=1), C)
+
     out: list[LimitUse] = []
     for family in LIMIT_FAMILIES:
         block = mat.blocks.get(family)
@@ -738,18 +747,19 @@ def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
             tol = 1e-6 * max(1.0, abs(limit))
             if family == "collective_share":
                 total = float(xs.sum())
-                # one collective decision fewer would break the floor
-                binding = total > 0 and (float((xs * arr.collective).sum()) - 1) / total < limit - tol
+                # the floor binds when it would stop one more non-collective decision
+                binding = float((xs * arr.collective).sum()) / (total + 1) < limit - tol
             elif sense == ">=":
                 binding = used - 1 < limit - tol
             else:
-                coef = coefficient[family]
+                coef = extra_need(coefficient[family])
                 pool = open_option & (coef > 0)
                 if hood is not None:
                     pool &= arr.n == arr.neighbourhood_ids.index(hood)
-                smallest = float(coef[pool].min()) if pool.any() else np.inf
                 slack = limit - used
-                binding = slack <= max(tol, BINDING_SHARE * abs(limit)) or slack < smallest
+                # with no option left that needs this limit, only running out makes it bind
+                short = pool.any() and slack < float(coef[pool].min())
+                binding = slack <= max(tol, BINDING_SHARE * abs(limit)) or short
             out.append(LimitUse.model_construct(
                 name=family, scope=hood,
                 label=label if hood is None else f"{label} in {names[hood]}",
