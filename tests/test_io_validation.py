@@ -453,3 +453,32 @@ def test_display_name_is_what_problems_quote(make_workbook, rubric):
     path = make_workbook({"Sheet1": [["x"]]}, name="tmp123.xlsx")
     report = validate_file(path, rubric, display_name="Client A services.xlsx")
     assert {p.file for p in report.problems} == {"Client A services.xlsx"}
+
+
+def test_a_tab_separated_csv_with_semicolon_lists(tmp_path, rubric):
+    path = tmp_path / "services.csv"
+    path.write_text("service_id\tname\tdirectorate\tservice_type\tannual_budget\toutcomes\n"
+                    "ENV01\tParks; gardens\tPlace\tpersonal\t1\tbe_healthy; stay_safe\n", encoding="utf-8")
+    service = read_assessment(path, rubric)[0].services[0]
+    assert service.name == "Parks; gardens" and service.outcomes == ("be_healthy", "stay_safe")
+
+
+def test_model_complaints_become_located_problems(rubric):
+    """Checks the models make beyond the cell readers still arrive as plain, located problems."""
+    from pydantic import ValidationError
+
+    from devolve.domain import Service
+    from devolve.io.workbook import Findings, Row, SheetReader, Table
+
+    table = Table("Services", tuple(["Service ID", "Annual budget (£)"]), ((7, ("S1", -1)),))
+    found = Findings("input.xlsx")
+    reader = SheetReader(table, rubric, found)
+    row = Row(7, {}, {"annual_budget": -1}, {}, True)
+    with pytest.raises(ValidationError) as caught:
+        Service(service_id="S1", name="n", directorate="d", service_type="personal", annual_budget=-1)
+    reader.pydantic(row, caught.value)
+    problem = next(p for p in found.problems if p.row == 7)
+    assert not row.ok
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("Services", 7, "Annual budget (£)", -1)
+    assert problem.code == ProblemCode.VALUE_RANGE
+    assert problem.message == "Input should be greater than or equal to 0"

@@ -247,15 +247,19 @@ def _read_csv(path: Path, found: Findings) -> dict[str, Table]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    sample = text[:65536]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows = ([v if v.strip() else None for v in record] for record in reader)
     table = _table(SERVICES, rows, found)
     return {SERVICES: table} if table is not None else {}
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in much of Europe) or tab, whichever the header row uses most.
+
+    The header decides because cells below may hold semicolon-separated lists of outcomes.
+    """
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
 
 
 def _table(sheet: str, rows: Iterable[Sequence[Any]], found: Findings) -> Table | None:
