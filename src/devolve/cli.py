@@ -7,6 +7,7 @@ message), 1 only for a bug. No traceback reaches a user for anything they could 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -46,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("devolve: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: say so in one line; the traceback is there on request
+        if os.environ.get("DEVOLVE_DEBUG"):
+            raise
+        print(
+            f"devolve: internal error ({type(exc).__name__}: {exc}). This is a bug in devolve, not in "
+            "your file; run again with DEVOLVE_DEBUG=1 to see the details for a report.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":
