@@ -155,3 +155,13 @@ def test_reading_a_sample_sized_workbook_is_quick(rubric, tmp_path, small_assess
     elapsed = time.perf_counter() - start
     assert again == big
     assert elapsed < 1.0, f"reading took {elapsed:.2f} s"
+
+
+def test_hours_labelled_default_but_not_the_estimate_are_kept(small_assessment, rubric, tmp_path):
+    """The number matters more than its label: it is written, and reads back as given."""
+    odd = small_assessment.neighbourhoods[0].model_copy(update={"volunteer_hours": 999.0})
+    assessment = small_assessment.model_copy(update={"neighbourhoods": (odd,)})
+    write_workbook(assessment, tmp_path / "odd.xlsx")
+    again, _ = read_assessment(tmp_path / "odd.xlsx", rubric)
+    assert again.neighbourhoods[0].volunteer_hours == 999.0
+    assert again.neighbourhoods[0].volunteer_hours_source == ScoreSource.ASSESSED

@@ -729,8 +729,8 @@ def _neighbourhoods(reader: SheetReader, rubric: Rubric) -> list[Neighbourhood]:
         if population is not None and population > largest:
             reader.problem(row, "population", ProblemCode.NEIGHBOURHOOD_TOO_LARGE,
                            f"{population:,} residents is larger than any place residents would call a "
-                           "neighbourhood", f"at most {largest:,} residents (the rubric's "
-                           "capacity.max_neighbourhood_population)", warning=True)
+                           "neighbourhood (the rubric's capacity.max_neighbourhood_population)",
+                           f"at most {largest:,} residents", warning=True)
         if not row.ok:
             continue
         v = row.values
@@ -801,7 +801,7 @@ def _warn_defaults(found: Findings, rubric: Rubric, services: list[Service], rec
         f"{unassessed} of {total} activities still use the rubric's default scores for at least one "
         f"criterion: they are first guesses until someone assesses them{detail}",
         sheet=sheet,
-        expected="assessed scores on the Activities sheet (one row per activity and assessor)",
+        expected="scores on the Activities sheet, one row per assessor",
         warning=True,
     )
 
@@ -857,7 +857,7 @@ def _assessment_tables(assessment: Assessment) -> _Tables:
     return {
         SERVICES: _services_table(assessment.services),
         ACTIVITIES: _activities_table(assessment.activities),
-        NEIGHBOURHOODS: _neighbourhoods_table(assessment.neighbourhoods),
+        NEIGHBOURHOODS: _neighbourhoods_table(assessment.neighbourhoods, assessment.rubric),
         SCENARIO: _scenario_table(assessment.scenario),
     }
 
@@ -911,17 +911,28 @@ def _activities_table(activities: Sequence[Activity]) -> tuple[list[str], list[K
 
 
 def _neighbourhoods_table(
-    neighbourhoods: Sequence[Neighbourhood],
+    neighbourhoods: Sequence[Neighbourhood], rubric: Rubric
 ) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
     headers, kinds = _known(NEIGHBOURHOODS)
     extras = _extra_keys(n.extra for n in neighbourhoods)
     rows = [
-        [n.neighbourhood_id, n.name, n.population, n.share_aged_65_plus,
-         n.volunteer_hours if n.volunteer_hours_source == ScoreSource.ASSESSED else None, n.intermediaries]
+        [n.neighbourhood_id, n.name, n.population, n.share_aged_65_plus, _hours(n, rubric), n.intermediaries]
         + [n.extra.get(k) for k in extras]
         for n in neighbourhoods
     ]
     return headers + extras, kinds + [None] * len(extras), rows
+
+
+def _hours(n: Neighbourhood, rubric: Rubric) -> float | None:
+    """Blank when the hours are the rubric's estimate, so they read back as a default.
+
+    Hours marked default but not equal to the estimate are written out: the number matters
+    more to a plan than its label, and nothing the user entered may be lost.
+    """
+    derived = default_volunteer_hours(rubric, n.population, n.share_aged_65_plus)
+    if n.volunteer_hours_source == ScoreSource.DEFAULT and n.volunteer_hours == derived:
+        return None
+    return n.volunteer_hours
 
 
 def _scenario_table(scenario: Scenario) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
