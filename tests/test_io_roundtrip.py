@@ -165,3 +165,16 @@ def test_hours_labelled_default_but_not_the_estimate_are_kept(small_assessment, 
     again, _ = read_assessment(tmp_path / "odd.xlsx", rubric)
     assert again.neighbourhoods[0].volunteer_hours == 999.0
     assert again.neighbourhoods[0].volunteer_hours_source == ScoreSource.ASSESSED
+
+
+def test_cost_shares_labelled_default_but_edited_are_kept(small_assessment, rubric, tmp_path):
+    acts = list(small_assessment.activities)
+    care = [i for i, a in enumerate(acts) if a.service_id == "007"]
+    acts[care[0]] = acts[care[0]].model_copy(update={"cost_share": acts[care[0]].cost_share + 0.01})
+    acts[care[1]] = acts[care[1]].model_copy(update={"cost_share": acts[care[1]].cost_share - 0.01})
+    edited = small_assessment.model_copy(update={"activities": tuple(acts)})
+    write_workbook(edited, tmp_path / "edited.xlsx")
+    again, _ = read_assessment(tmp_path / "edited.xlsx", rubric)
+    shares = [a.cost_share for a in again.activities if a.service_id == "007"]
+    assert shares == pytest.approx([acts[i].cost_share for i in care])
+    assert {a.cost_share_source for a in again.activities if a.service_id == "007"} == {ScoreSource.ASSESSED}

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pydantic import ValidationError
 
-from devolve.decompose import ActivityRecord, decompose, default_volunteer_hours
+from devolve.decompose import ActivityRecord, decompose, default_cost_shares, default_volunteer_hours
 from devolve.domain import (
     CRITERIA,
     STAGES,
@@ -856,7 +856,7 @@ _Tables = dict[str, tuple[list[str], list[Kind | None], list[list[Any]]]]
 def _assessment_tables(assessment: Assessment) -> _Tables:
     return {
         SERVICES: _services_table(assessment.services),
-        ACTIVITIES: _activities_table(assessment.activities),
+        ACTIVITIES: _activities_table(assessment.activities, _shares_to_write(assessment)),
         NEIGHBOURHOODS: _neighbourhoods_table(assessment.neighbourhoods, assessment.rubric),
         SCENARIO: _scenario_table(assessment.scenario),
     }
@@ -886,13 +886,30 @@ def _services_table(services: Sequence[Service]) -> tuple[list[str], list[Kind |
     return headers + extras, kinds + [None] * len(extras), rows
 
 
-def _activities_table(activities: Sequence[Activity]) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
+def _shares_to_write(assessment: Assessment) -> set[tuple[str, Stage]]:
+    """Activities whose cost share must be written: those given, and every share of a service
+    whose default shares are not what the priors would give (hand-edited, so nothing is lost)."""
+    by_service: dict[str, list[Activity]] = defaultdict(list)
+    for a in assessment.activities:
+        by_service[a.service_id].append(a)
+    out: set[tuple[str, Stage]] = set()
+    for sid, acts in by_service.items():
+        given = {a.stage: a.cost_share for a in acts if a.cost_share_source == ScoreSource.ASSESSED}
+        expected = default_cost_shares(assessment.rubric, assessment.service(sid), given)
+        drifted = any(abs(a.cost_share - expected[a.stage]) > 1e-12 for a in acts)
+        out |= {(sid, a.stage) for a in acts if drifted or a.stage in given}
+    return out
+
+
+def _activities_table(
+    activities: Sequence[Activity], shares: set[tuple[str, Stage]]
+) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
     headers, kinds = _known(ACTIVITIES)
     extras = _extra_keys(a.extra for a in activities)
     rows: list[list[Any]] = []
     for a in activities:
         assessed = [s for s in a.scores if s.source == ScoreSource.ASSESSED]
-        share_given = a.cost_share_source == ScoreSource.ASSESSED
+        share_given = (a.service_id, a.stage) in shares
         if not (assessed or share_given or a.must_retain or a.retain_reason or a.extra):
             continue  # wholly default: reads back from the priors
         by_assessor: dict[str | None, list] = {}
