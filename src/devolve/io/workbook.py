@@ -49,7 +49,6 @@ from devolve.io.columns import (
     SCENARIO,
     SERVICES,
     SHEETS,
-    Column,
     Kind,
     allowed_text,
     header_lookup,
