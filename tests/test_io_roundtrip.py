@@ -178,3 +178,18 @@ def test_cost_shares_labelled_default_but_edited_are_kept(small_assessment, rubr
     shares = [a.cost_share for a in again.activities if a.service_id == "007"]
     assert shares == pytest.approx([acts[i].cost_share for i in care])
     assert {a.cost_share_source for a in again.activities if a.service_id == "007"} == {ScoreSource.ASSESSED}
+
+
+def test_saved_workbook_is_readable_like_any_new_file(small_assessment, tmp_path):
+    import os
+    import stat
+
+    from devolve.io.workbook import write_workbook
+
+    out = tmp_path / "shared.xlsx"
+    old = os.umask(0o022)
+    try:
+        write_workbook(small_assessment, out)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

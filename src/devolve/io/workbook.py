@@ -843,10 +843,18 @@ def save_atomically(workbook: Any, path: Path) -> None:
     os.close(fd)
     try:
         workbook.save(tmp)
+        # mkstemp makes the file private; a saved workbook gets the mode any new file would
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 _Tables = dict[str, tuple[list[str], list[Kind | None], list[list[Any]]]]
