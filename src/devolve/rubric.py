@@ -21,17 +21,21 @@ DEFAULT_RUBRIC = RUBRICS_DIR / "default.toml"
 
 def load_rubric(path: str | Path = DEFAULT_RUBRIC) -> Rubric:
     """Read and validate a rubric file; raise :class:`InvalidInput` naming every problem."""
-    path = Path(path)
-    name = path.name
+    return rubric_from_dict(read_toml(path, "rubric", ProblemCode.RUBRIC), source=Path(path).name)
+
+
+def read_toml(path: str | Path, what: str, code: ProblemCode) -> dict[str, Any]:
+    """A user's TOML file (a rubric, a scenario) parsed, or one clear problem naming the file."""
+    name = Path(path).name
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise _invalid(name, "rubric file not found") from None
-    except UnicodeDecodeError:
-        raise _invalid(name, "rubric file is not UTF-8 text") from None
+        message = f"{what} file not found"
+    except (UnicodeDecodeError, IsADirectoryError):
+        message = f"{what} file is not UTF-8 text"
     except tomllib.TOMLDecodeError as exc:
-        raise _invalid(name, f"rubric file is not valid TOML: {exc}") from None
-    return rubric_from_dict(data, source=name)
+        message = f"{what} file is not valid TOML: {exc}"
+    raise InvalidInput(ProblemReport.of([Problem(code, message, file=name)]))
 
 
 def rubric_from_dict(data: dict[str, Any], source: str = "rubric") -> Rubric:

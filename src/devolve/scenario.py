@@ -7,7 +7,6 @@ alone, with limits scaled to the council's size, and every default is written do
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,6 +18,7 @@ from devolve.io import cells
 from devolve.io.cells import CellError
 from devolve.io.columns import Kind, normalise_header
 from devolve.problems import InvalidInput, Problem, ProblemCode, ProblemReport, Severity
+from devolve.rubric import read_toml
 
 TRANSITION_BUDGET_SHARE = 0.01
 """Default one-off transition budget: 1% of the services' total annual budget."""
@@ -254,16 +254,8 @@ def load_scenario_toml(path: str | Path, rubric: Rubric, base: Scenario) -> Scen
     keyed by criterion, and ``configurations`` may be a list. Raises :class:`InvalidInput`
     naming the file and key of every problem.
     """
-    path = Path(path)
-    name = path.name
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _invalid(name, "scenario file not found") from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise _invalid(name, "scenario file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _invalid(name, f"scenario file is not valid TOML: {exc}") from None
+    name = Path(path).name
+    data = read_toml(path, "scenario", ProblemCode.SCENARIO)
 
     settings: list[Setting] = []
     shape: list[Problem] = []
@@ -283,6 +275,3 @@ def load_scenario_toml(path: str | Path, rubric: Rubric, base: Scenario) -> Scen
         raise InvalidInput(ProblemReport.of(problems))
     return scenario
 
-
-def _invalid(name: str, message: str) -> InvalidInput:
-    return InvalidInput(ProblemReport.of([Problem(ProblemCode.SCENARIO, message, file=name)]))

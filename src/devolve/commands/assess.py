@@ -27,7 +27,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from devolve.commands.report import print_problems
+    from devolve.commands.report import print_problems, refuse_output
     from devolve.io.workbook import read_assessment, write_workbook
     from devolve.optimise import plan_for
     from devolve.plan_tables import plan_sheets, summary_lines
@@ -35,13 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from devolve.scenario import load_scenario_toml
 
     out = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix.lower() != ".xlsx":
-            print(f"devolve: --out must be an .xlsx file, not {out.name}", file=sys.stderr)
-            return 2
-        if out.exists() and not args.force:
-            print(f"devolve: {out} already exists; use --force to overwrite it", file=sys.stderr)
-            return 2
+    if out is not None and refuse_output(out, args.force, "the plan (--out)"):
+        return 2
 
     progress = _Progress()
     rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
@@ -71,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
 
     if out is not None:
         progress("Writing the plan workbook")
-        write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan))
+        try:
+            write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan))
+        except OSError as exc:
+            print(f"devolve: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         progress.done()
     if args.json:
         print(plan.model_dump_json(indent=2))

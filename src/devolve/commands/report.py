@@ -90,3 +90,15 @@ def write_problems_csv(report: ProblemReport, path: str | Path) -> None:
         for p in ordered(report):
             r = rows[id(p)]
             writer.writerow([neutralise("" if r[c] is None else r[c]) for c in columns])
+
+
+def refuse_output(out: Path, force: bool, what: str) -> bool:
+    """Print why ``out`` may not be written and return True; nothing the user has is overwritten."""
+    if out.suffix.lower() != ".xlsx":
+        print(f"devolve: {what} must be an .xlsx file, not '{out.name}'", file=sys.stderr)
+        return True
+    if out.exists() and not force:
+        print(f"devolve: {out} already exists; use --force to overwrite it", file=sys.stderr)
+        return True
+    return False
+

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from devolve.commands.report import refuse_output
 from devolve.io.template import write_template
 from devolve.rubric import load_rubric
 
@@ -26,11 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     out: Path = args.out
-    if out.suffix.lower() != ".xlsx":
-        print(f"devolve: the template must be an .xlsx file, not '{out.name}'", file=sys.stderr)
-        return 2
-    if out.exists() and not args.force:
-        print(f"devolve: {out} already exists; use --force to overwrite it", file=sys.stderr)
+    if refuse_output(out, args.force, "the template"):
         return 2
     rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
     try:

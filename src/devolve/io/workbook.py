@@ -550,15 +550,7 @@ def _services(reader: SheetReader, rubric: Rubric) -> tuple[list[Service], set[s
     first_row: dict[str, int] = {}
     services: list[Service] = []
     for row in rows:
-        sid = row.values.get("service_id")
-        if sid is not None:
-            if sid in first_row:
-                row.ok = False
-                reader.problem(row, "service_id", ProblemCode.ID_DUPLICATE,
-                               f"service_id '{sid}' is already used in row {first_row[sid]}",
-                               "a different service_id for each service")
-            else:
-                first_row[sid] = row.number
+        _claim_id(reader, row, "service_id", first_row, "service")
         outcomes = []
         for item in row.values.get("outcomes", ()):
             key = by_key.get(cells.choice_key(item))
@@ -596,6 +588,20 @@ class _ActivityRows:
 
 _ACTIVITY_LEVEL = ("cost_share", "must_retain", "retain_reason")
 """Fields that describe the activity, not one assessor's view, so every row must agree."""
+
+
+def _claim_id(reader: SheetReader, row: Row, key: str, first_row: dict[str, int], noun: str) -> None:
+    """Record the row an id first appears in; a second use is a located duplicate."""
+    value = row.values.get(key)
+    if value is None:
+        return
+    if value in first_row:
+        row.ok = False
+        reader.problem(row, key, ProblemCode.ID_DUPLICATE,
+                       f"{key} '{value}' is already used in row {first_row[value]}",
+                       f"a different {key} for each {noun}")
+    else:
+        first_row[value] = row.number
 
 
 def _activities(reader: SheetReader, rubric: Rubric, service_ids: set[str] | None) -> list[ActivityRecord]:
@@ -715,15 +721,7 @@ def _neighbourhoods(reader: SheetReader, rubric: Rubric) -> list[Neighbourhood]:
     first_row: dict[str, int] = {}
     out: list[Neighbourhood] = []
     for row in rows:
-        nid = row.values.get("neighbourhood_id")
-        if nid is not None:
-            if nid in first_row:
-                row.ok = False
-                reader.problem(row, "neighbourhood_id", ProblemCode.ID_DUPLICATE,
-                               f"neighbourhood_id '{nid}' is already used in row {first_row[nid]}",
-                               "a different neighbourhood_id for each neighbourhood")
-            else:
-                first_row[nid] = row.number
+        _claim_id(reader, row, "neighbourhood_id", first_row, "neighbourhood")
         population = row.values.get("population")
         if population is not None and population > largest:
             reader.problem(row, "population", ProblemCode.NEIGHBOURHOOD_TOO_LARGE,
