@@ -497,9 +497,10 @@ class Assessment(Frozen):
         return self
 
     def service(self, service_id: str) -> Service:
-        return self._services_by_id()[service_id]
+        return self.services_by_id()[service_id]
 
-    def _services_by_id(self) -> dict[str, Service]:
+    def services_by_id(self) -> dict[str, Service]:
+        """Built on each call, not cached: ``model_copy(update=...)`` would leave a cache stale."""
         return {s.service_id: s for s in self.services}
 
     def activity_cost(self, activity: Activity) -> float:

@@ -29,7 +29,7 @@ CRITERION_INDEX = {c: i for i, c in enumerate(CRITERIA)}
 
 def retained_activities(assessment: Assessment) -> dict[str, str]:
     """Activities kept at today's scale, with the reason: activity_id → reason, in input order."""
-    services = assessment._services_by_id()
+    services = assessment.services_by_id()
     out: dict[str, str] = {}
     for act in assessment.activities:
         reason = retention_reason(assessment.rubric, services[act.service_id], act)
@@ -101,7 +101,7 @@ class OptionArrays:
 def option_arrays(assessment: Assessment) -> OptionArrays:
     """Build the option grid for every activity that may be devolved (docs/model.md)."""
     rubric = assessment.rubric
-    services = assessment._services_by_id()
+    services = assessment.services_by_id()
     configs = assessment.offered_configurations()
     hoods = assessment.neighbourhoods
     retained = retained_activities(assessment)
