@@ -201,7 +201,7 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "£":
         return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
     if unit == "share":
-        return f"{value:.0%}"
+        return f"{value:.1%}"
     return f"{value:,.0f}"
 
 
