@@ -168,6 +168,8 @@ def _check_workbook(path: Path, head: bytes, name: str) -> Checked:
             try:
                 unsafe, formulas = _scan_part(archive, info, lower == "[content_types].xml",
                                               lower.startswith("xl/worksheets/"))
+            # zipfile raises NotImplementedError for a compression method it cannot read and
+            # RuntimeError for an encrypted part: both mean the file is no workbook we can open
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"part '{info.filename}' of the workbook is "
                               "damaged", save_as)
