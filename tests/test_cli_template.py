@@ -31,10 +31,10 @@ def test_template_must_be_xlsx(devolve, tmp_path, capsys):
 
 
 def test_template_for_a_tailored_rubric(devolve, tmp_path):
-    from devolve.rubric import RUBRICS_DIR
+    from devolve.io.resources import rubric_file
 
     out = tmp_path / "t.xlsx"
-    assert devolve(["template", str(out), "--rubric", str(RUBRICS_DIR / "tailored-example.toml")]) == 0
+    assert devolve(["template", str(out), "--rubric", str(rubric_file("tailored-example.toml"))]) == 0
     assert out.exists()
 
 

@@ -11,7 +11,8 @@ from devolve.domain import Criterion, ScoreSource
 from devolve.io.columns import COLUMNS, SHEETS
 from devolve.io.template import LISTS, README, markdown_tables, write_template
 from devolve.io.workbook import read_assessment, validate_file
-from devolve.rubric import RUBRICS_DIR, load_rubric, rubric_from_dict
+from devolve.io.resources import rubric_file
+from devolve.rubric import load_rubric, rubric_from_dict
 from devolve.scenario import SETTING_KEYS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "input-format.md"
@@ -122,7 +123,7 @@ def test_a_template_filled_in_by_hand_validates(template, rubric, tmp_path):
 
 
 def test_a_tailored_rubric_shapes_the_template(tmp_path):
-    rubric = load_rubric(RUBRICS_DIR / "tailored-example.toml")
+    rubric = load_rubric(rubric_file("tailored-example.toml"))
     path = tmp_path / "tailored.xlsx"
     write_template(path, rubric)
     wb = openpyxl.load_workbook(path)
@@ -134,9 +135,8 @@ def test_a_tailored_rubric_shapes_the_template(tmp_path):
 def test_long_lists_go_on_a_hidden_sheet(tmp_path, rubric):
     import tomllib
 
-    from devolve.rubric import DEFAULT_RUBRIC
 
-    data = tomllib.loads(DEFAULT_RUBRIC.read_text(encoding="utf-8"))
+    data = tomllib.loads(rubric_file().read_text(encoding="utf-8"))
     data["outcome_frameworks"].append({
         "key": "many", "name": "Many outcomes",
         "outcomes": [{"key": f"a_rather_long_outcome_key_number_{i}", "name": f"Outcome {i}"} for i in range(12)],

@@ -2,10 +2,11 @@ import pytest
 
 from devolve.domain import CRITERIA, STAGES, ServiceType
 from devolve.problems import InvalidInput, ProblemCode
-from devolve.rubric import DEFAULT_RUBRIC, RUBRICS_DIR, load_rubric
+from devolve.io.resources import bundled_rubrics, rubric_file
+from devolve.rubric import load_rubric
 
 
-@pytest.mark.parametrize("path", sorted(RUBRICS_DIR.glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", bundled_rubrics(), ids=lambda p: p.name)
 def test_every_shipped_rubric_loads(path):
     rubric = load_rubric(path)
     assert set(rubric.criteria) == set(CRITERIA)
@@ -25,7 +26,7 @@ def test_neutral_level_means_no_change_from_todays_scale():
 
 
 def _broken(tmp_path, old, new):
-    text = DEFAULT_RUBRIC.read_text(encoding="utf-8")
+    text = rubric_file().read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "broken.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -7,28 +7,30 @@ reported with the file and the key path, never as a traceback.
 from __future__ import annotations
 
 import tomllib
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from devolve.domain import Rubric
+from devolve.io.resources import rubric_file
 from devolve.problems import InvalidInput, Problem, ProblemCode, ProblemReport
 
-RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
-DEFAULT_RUBRIC = RUBRICS_DIR / "default.toml"
+
+def load_rubric(path: str | Path | Traversable | None = None) -> Rubric:
+    """Read and validate a rubric file (default: the bundled default rubric); raise
+    :class:`InvalidInput` naming every problem."""
+    file = rubric_file() if path is None else _file(path)
+    return rubric_from_dict(read_toml(file, "rubric", ProblemCode.RUBRIC), source=file.name)
 
 
-def load_rubric(path: str | Path = DEFAULT_RUBRIC) -> Rubric:
-    """Read and validate a rubric file; raise :class:`InvalidInput` naming every problem."""
-    return rubric_from_dict(read_toml(path, "rubric", ProblemCode.RUBRIC), source=Path(path).name)
-
-
-def read_toml(path: str | Path, what: str, code: ProblemCode) -> dict[str, Any]:
+def read_toml(path: str | Path | Traversable, what: str, code: ProblemCode) -> dict[str, Any]:
     """A user's TOML file (a rubric, a scenario) parsed, or one clear problem naming the file."""
-    name = Path(path).name
+    file = _file(path)
+    name = file.name
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         message = f"{what} file not found"
     except (UnicodeDecodeError, IsADirectoryError):
@@ -36,6 +38,10 @@ def read_toml(path: str | Path, what: str, code: ProblemCode) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         message = f"{what} file is not valid TOML: {exc}"
     raise InvalidInput(ProblemReport.of([Problem(code, message, file=name)]))
+
+
+def _file(path: str | Path | Traversable) -> Path | Traversable:
+    return Path(path) if isinstance(path, str) else path
 
 
 def rubric_from_dict(data: dict[str, Any], source: str = "rubric") -> Rubric:

@@ -6,12 +6,12 @@ page already reads the real sample through the same reader the command line uses
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import as_file
 
 import pandas as pd
 import streamlit as st
 
-SAMPLE = Path(__file__).resolve().parents[3] / "sample_services.xlsx"
+from devolve.io.resources import sample_file
 
 
 @st.cache_data(show_spinner="Reading the service inventory…")
@@ -35,10 +35,11 @@ def main() -> None:
     st.set_page_config(page_title="devolve", layout="wide")
     st.title("devolve")
     st.caption("Which parts of the council's services to devolve to neighbourhoods, and how.")
-    if not SAMPLE.exists():
-        st.error(f"The bundled sample {SAMPLE.name} is missing; run `make sample` to rebuild it.")
-        return
-    table = _inventory(str(SAMPLE))
+    with as_file(sample_file()) as sample:
+        if not sample.exists():
+            st.error(f"The bundled sample {sample.name} is missing; run `make sample` to rebuild it.")
+            return
+        table = _inventory(str(sample))
     left, mid, right = st.columns(3)
     left.metric("Services", len(table))
     mid.metric("Directorates", table["Directorate"].nunique())
