@@ -18,21 +18,15 @@ import random
 import sys
 from pathlib import Path
 
-from devolve.decompose import ActivityRecord, decompose, default_volunteer_hours
-from devolve.domain import (
-    Assessment,
-    Criterion,
-    Neighbourhood,
-    Offer,
-    Rubric,
-    Scenario,
-    ScoreSource,
-    Service,
-    ServiceType,
-    SolverName,
-    Stage,
-)
-from devolve.rubric import load_rubric
+from devolve.assess.assemble import assemble
+from devolve.assess.capacity import default_volunteer_hours, neighbourhood
+from devolve.assess.decompose import ActivityRecord
+from devolve.core.domain import Assessment, Neighbourhood, Service
+from devolve.core.rubric import Rubric
+from devolve.core.scenario import Scenario
+from devolve.core.terms import Criterion, Offer, ServiceType, SolverName, Stage
+from devolve.io.toml import load_rubric
+from devolve.io.write import write_workbook
 
 SEED = 20260401
 COUNCIL = "Calderbridge Metropolitan Borough Council"
@@ -357,20 +351,18 @@ def _neighbourhoods(rubric: Rubric, rng: random.Random) -> tuple[Neighbourhood, 
         share = round(rng.uniform(low, high), 3)
         lo_i, hi_i = INTERMEDIARIES[profile]
         intermediaries = rng.randint(lo_i, hi_i) + (4 if district_population else 0)
-        derived = default_volunteer_hours(rubric, population, share)
+        hours = None  # estimated from population and age profile, marked a default
         if nid in AUDITED:
+            derived = default_volunteer_hours(rubric, population, share)
             hours = float(round(derived * rng.uniform(0.75, 1.35) / 50) * 50)
-            source = ScoreSource.ASSESSED
-        else:
-            hours, source = derived, ScoreSource.DEFAULT
         out.append(
-            Neighbourhood(
+            neighbourhood(
+                rubric,
                 neighbourhood_id=nid,
                 name=name,
                 population=population,
                 share_aged_65_plus=share,
                 volunteer_hours=hours,
-                volunteer_hours_source=source,
                 intermediaries=intermediaries,
             )
         )
@@ -412,23 +404,13 @@ def build_sample(rubric: Rubric | None = None) -> Assessment:
         time_limit_seconds=60,
         relative_gap=0.005,
     )
-    return Assessment(
-        rubric=rubric,
-        services=services,
-        activities=decompose(rubric, services, ACTIVITY_RECORDS),
-        neighbourhoods=_neighbourhoods(rubric, rng),
-        scenario=scenario,
-    )
-
-
+    return assemble(rubric, services, ACTIVITY_RECORDS, _neighbourhoods(rubric, rng), scenario)
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         print("usage: python scripts/make_sample.py OUT.xlsx", file=sys.stderr)
         return 2
-    from devolve.io.workbook import write_workbook
-
     assessment = build_sample()
     out = Path(argv[0])
     write_workbook(assessment, out)

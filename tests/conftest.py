@@ -1,27 +1,46 @@
-"""Shared fixtures: the default rubric, a small assessment, and workbooks written the way a
-client's spreadsheet arrives (raw cells through openpyxl, not through devolve's writer)."""
+"""Shared fixtures: the default rubric, the bundled sample, a small assessment, and workbooks
+written the way a client's spreadsheet arrives (raw cells through openpyxl, not devolve's writer).
+
+Helpers that build councils live in :mod:`devolve.testing`, so tests never import each other.
+"""
 
 from __future__ import annotations
 
+from importlib.resources import as_file
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-from devolve.decompose import ActivityRecord, decompose, default_volunteer_hours
-from devolve.domain import Assessment, Criterion, Neighbourhood, Scenario, ScoreSource, Service, Stage
-from devolve.rubric import load_rubric
-from devolve.scenario import default_scenario
+from devolve.assess.assemble import assemble, default_scenario
+from devolve.assess.capacity import default_volunteer_hours
+from devolve.assess.decompose import ActivityRecord
+from devolve.core import Assessment, Criterion, Neighbourhood, ScoreSource, Service, Stage
+from devolve.io.columns import NEIGHBOURHOOD_COLUMNS, SERVICE_COLUMNS
+from devolve.io.resources import sample_file
+from devolve.io.toml import load_rubric
 
-SERVICE_HEADERS = ("service_id", "name", "directorate", "service_type", "annual_budget", "statutory",
-                   "outcomes", "lgsl_id")
-NEIGHBOURHOOD_HEADERS = ("neighbourhood_id", "name", "population", "share_aged_65_plus", "volunteer_hours",
-                         "intermediaries")
+SERVICE_HEADERS = tuple(c.key for c in SERVICE_COLUMNS)
+NEIGHBOURHOOD_HEADERS = tuple(c.key for c in NEIGHBOURHOOD_COLUMNS)
+ROOT = Path(__file__).resolve().parents[1]
+"""The checkout (for its docs and scripts; the package's own files come through importlib)."""
 
 
 @pytest.fixture(scope="session")
 def rubric():
     return load_rubric()
+
+
+@pytest.fixture(scope="session")
+def sample_path():
+    """The bundled sample workbook, as a file on disk."""
+    with as_file(sample_file()) as path:
+        yield path
+
+
+@pytest.fixture(scope="session")
+def service_headers() -> tuple[str, ...]:
+    return SERVICE_HEADERS
 
 
 @pytest.fixture()
@@ -94,15 +113,14 @@ def small_assessment(rubric) -> Assessment:
                       volunteer_hours=1_234.5, volunteer_hours_source=ScoreSource.ASSESSED, intermediaries=2,
                       extra={"Ward": "Southmead & Henbury"}),
     )
-    scenario = Scenario.model_validate(default_scenario(rubric, services).model_dump() | {
-        "name": "Pilot year",
-        "configurations": ("citizen_coproduction", "councillor_forum"),
-        "running_cost_limit": -25_000.0,
-        "min_collective_share": 0.25,
-        "extra": {"owner": "Strategy team"},
-    })
-    return Assessment(rubric=rubric, services=services, activities=decompose(rubric, services, records),
-                      neighbourhoods=neighbourhoods, scenario=scenario)
+    scenario = default_scenario(rubric, services).replace(
+        name="Pilot year",
+        configurations=("citizen_coproduction", "councillor_forum"),
+        running_cost_limit=-25_000.0,
+        min_collective_share=0.25,
+        extra={"owner": "Strategy team"},
+    )
+    return assemble(rubric, services, records, neighbourhoods, scenario)
 
 
 @pytest.fixture()

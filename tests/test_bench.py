@@ -5,39 +5,6 @@ import json
 import pytest
 
 from devolve import bench
-from devolve.check import check_plan
-from devolve.decompose import retention_reason
-from devolve.optimise import DevolutionModel
-
-
-def test_synthetic_council_is_seeded_and_structured():
-    a = bench.synthetic_assessment(40, 12, seed=5)
-    b = bench.synthetic_assessment(40, 12, seed=5)
-    c = bench.synthetic_assessment(40, 12, seed=6)
-    assert a == b and a != c
-    assert len(a.services) == 40 and len(a.neighbourhoods) == 12 and len(a.activities) == 360
-    assert len({s.service_type for s in a.services}) == 4
-    assert any(s.statutory for s in a.services) and not all(s.statutory for s in a.services)
-    assessed = sum(any(s.source.value == "assessed" for s in act.scores) for act in a.activities)
-    assert 0 < assessed < len(a.activities)
-    pops = [h.population for h in a.neighbourhoods]
-    assert max(pops) > 1.5 * min(pops)
-    assert len(a.offered_configurations()) == 3
-    assert a.scenario.running_cost_limit < 0  # a required saving
-    retained = [act for act in a.activities
-                if retention_reason(a.rubric, a.service(act.service_id), act) is not None]
-    assert 0 < len(retained) < len(a.activities)
-
-
-def test_limits_bind_on_the_small_council():
-    a = bench.synthetic_assessment(40, 12, seed=0)
-    plan = DevolutionModel(a).solve()
-    assert check_plan(a, plan, check_values=False) == []
-    binding = {lim.name for lim in plan.limits if lim.binding}
-    assert "transition_budget" in binding
-    # the required saving is met, with room to spare: not every limit binds
-    assert plan.limit("running_cost").used <= a.scenario.running_cost_limit
-    assert "running_cost" not in binding
 
 
 def test_run_reports_timings_and_gap():

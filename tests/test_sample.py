@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from devolve.decompose import default_volunteer_hours, retention_reason
-from devolve.domain import CRITERIA, Offer, ScoreSource, ServiceType, SolverName, Stage
-from devolve.problems import ProblemCode
+from devolve.assess.capacity import default_volunteer_hours
+from devolve.assess.retention import retention
+from devolve.core import CRITERIA, Offer, ScoreSource, ServiceType, SolverName, Stage
+from devolve.core.problems import ProblemCode
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_services.xlsx"
@@ -130,7 +131,7 @@ def test_some_activities_must_be_retained_for_a_reason(sample):
     free = [
         a
         for a in sample.activities
-        if retention_reason(sample.rubric, sample.service(a.service_id), a) is None
+        if retention(sample.rubric, sample.service(a.service_id), a) is None
     ]
     assert len(free) > len(sample.activities) // 2
 
@@ -146,7 +147,7 @@ def test_scenario_is_labelled_fictional_and_complete(sample):
     assert sc.transition_budget > 0 and sc.contingency_reserve > 0
     # a pilot fund, not the whole programme: it cannot pay even the cheapest fixed set-up fee
     # for half of the activities that could be devolved, so the plan has to choose
-    free = [a for a in sample.activities if retention_reason(sample.rubric, sample.service(a.service_id), a) is None]
+    free = [a for a in sample.activities if retention(sample.rubric, sample.service(a.service_id), a) is None]
     cheapest = min(cfg.setup_cost for cfg in sample.offered_configurations())
     assert sc.transition_budget < cheapest * len(free) * len(sample.neighbourhoods) / 2
 
@@ -156,7 +157,7 @@ def test_scenario_is_labelled_fictional_and_complete(sample):
 
 @pytest.fixture(scope="module")
 def committed():
-    from devolve.io.workbook import read_assessment
+    from devolve.io.read import read_assessment
 
     return read_assessment(SAMPLE)
 
@@ -178,7 +179,7 @@ def test_oversized_districts_are_flagged_on_reading(committed, sample):
 
 
 def test_sample_validates_clean():
-    from devolve.io.workbook import validate_file
+    from devolve.io.read import validate_file
 
     report = validate_file(SAMPLE)
     assert report.ok, [str(p) for p in report.errors]
@@ -196,7 +197,7 @@ def test_devolve_validate_accepts_the_sample(capsys):
 
 def test_script_writes_the_same_assessment_every_time(make_sample, sample, tmp_path, capsys):
     """Equal on reading back, not byte for byte: the workbook records when it was saved."""
-    from devolve.io.workbook import read_assessment
+    from devolve.io.read import read_assessment
 
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     assert make_sample.main([str(first)]) == 0

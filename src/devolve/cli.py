@@ -1,4 +1,4 @@
-"""The `devolve` command line: a thin shell over the core.
+"""The `devolve` command line: a thin shell over :mod:`devolve.usecases`.
 
 Exit codes: 0 success, 2 bad input or an infeasible scenario (with a located, plain-words
 message), 1 only for a bug. No traceback reaches a user for anything they could have caused.
@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 from devolve import __version__
-from devolve.problems import InvalidInput
+from devolve.core.problems import InvalidInput
 
 COMMANDS = ("validate", "template", "assess")
 """Each is a module in devolve.commands with `add_parser(subparsers)` and `run(args) -> int`."""
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except InvalidInput as exc:
-        from devolve.commands.report import print_problems
+        from devolve.present.problems import print_problems
 
         print_problems(exc.report, file=sys.stderr)
         return 2

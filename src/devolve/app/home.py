@@ -6,19 +6,16 @@ page already reads the real sample through the same reader the command line uses
 
 from __future__ import annotations
 
-from importlib.resources import as_file
-
 import pandas as pd
 import streamlit as st
 
-from devolve.io.resources import sample_file
+from devolve.core.problems import InvalidInput
+from devolve.usecases import sample_assessment
 
 
 @st.cache_data(show_spinner="Reading the service inventory…")
-def _inventory(path: str) -> pd.DataFrame:
-    from devolve.io.workbook import read_assessment
-
-    assessment, _ = read_assessment(path)
+def _inventory() -> pd.DataFrame:
+    assessment, _ = sample_assessment()
     return pd.DataFrame(
         {
             "Service": s.name,
@@ -35,11 +32,11 @@ def main() -> None:
     st.set_page_config(page_title="devolve", layout="wide")
     st.title("devolve")
     st.caption("Which parts of the council's services to devolve to neighbourhoods, and how.")
-    with as_file(sample_file()) as sample:
-        if not sample.exists():
-            st.error(f"The bundled sample {sample.name} is missing; run `make sample` to rebuild it.")
-            return
-        table = _inventory(str(sample))
+    try:
+        table = _inventory()
+    except InvalidInput as exc:
+        st.error(f"The bundled sample cannot be read ({exc}); run `make sample` to rebuild it.")
+        return
     left, mid, right = st.columns(3)
     left.metric("Services", len(table))
     mid.metric("Directorates", table["Directorate"].nunique())

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from devolve.commands.report import refuse_output
-from devolve.io.template import write_template
-from devolve.rubric import load_rubric
+from devolve.commands.output import cannot_write, refuse_output
+from devolve.usecases import rubric_from, write_blank_template
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -29,11 +27,10 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if refuse_output(out, args.force, "the template"):
         return 2
-    rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
+    rubric = rubric_from(args.rubric)
     try:
-        write_template(out, rubric)
+        write_blank_template(out, rubric)
     except OSError as exc:
-        print(f"devolve: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return cannot_write(out, exc)
     print(f"wrote {out}: fill in the Services sheet (the rest is optional), then run devolve validate {out.name}")
     return 0

@@ -9,9 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from devolve.commands.report import print_problems, write_problems_csv
-from devolve.io.workbook import validate_file
-from devolve.rubric import load_rubric
+from devolve.commands.output import cannot_write
+from devolve.io.problem_csv import write_problems_csv
+from devolve.present.problems import print_problems
+from devolve.usecases import validate_file
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,13 +31,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
-    report = validate_file(args.file, rubric)
+    report = validate_file(args.file, rubric=args.rubric)
     print_problems(report, sys.stdout, name=args.file.name)
     if args.csv_report:
         try:
             write_problems_csv(report, args.csv_report)
         except OSError as exc:
-            print(f"devolve: cannot write {args.csv_report}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
+            return cannot_write(args.csv_report, exc)
     return 0 if report.ok else 2

@@ -1,26 +1,10 @@
-"""Files in and out: workbooks, CSV, the blank template, and the guards in front of them.
+"""Files in and out: the only place devolve reads or writes a file.
 
-Imports are lazy so that the pure helpers here (``cells``, ``columns``, ``safe``) can be used by
-the core without pulling in openpyxl and pandas.
+* :mod:`~devolve.io.guard` refuses dangerous or hopeless files before any parser sees them;
+* :mod:`~devolve.io.grid` reads sheets as cells, :mod:`~devolve.io.sheets` checks them row by
+  row, :mod:`~devolve.io.read` puts the assessment together (``read_assessment``, ``validate_file``);
+* :mod:`~devolve.io.write` and :mod:`~devolve.io.xlsx` write workbooks people read,
+  :mod:`~devolve.io.template` the blank template;
+* :mod:`~devolve.io.toml` reads rubric and scenario files, :mod:`~devolve.io.resources` finds the
+  files devolve ships with.
 """
-
-from __future__ import annotations
-
-from importlib import import_module
-from typing import Any
-
-_PUBLIC = {
-    "read_assessment": "devolve.io.workbook",
-    "validate_file": "devolve.io.workbook",
-    "write_workbook": "devolve.io.workbook",
-    "write_template": "devolve.io.template",
-    "neutralise": "devolve.io.safe",
-}
-
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(_PUBLIC[name]), name)
-    raise AttributeError(f"module 'devolve.io' has no attribute {name!r}")

@@ -13,7 +13,7 @@ import re
 from typing import Iterable
 
 from devolve.io.safe import printable, restore
-from devolve.problems import ProblemCode
+from devolve.core.problems import ProblemCode
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0"})

@@ -1,7 +1,7 @@
 """The input workbook's columns: one table that the reader, the writer, the template, its
 README sheet and ``docs/input-format.md`` are all generated from or checked against.
 
-Change a column here and every one of those follows; ``tests/test_io_template.py`` fails until
+Change a column here and every one of those follows; ``tests/io/test_template.py`` fails until
 the documentation shows the same table.
 """
 
@@ -9,24 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 
-from devolve.domain import Offer, Rubric, ServiceType, SolverName, Stage
-
-
-class Kind(str, Enum):
-    """What a cell holds, which decides how it is read, checked, formatted and offered."""
-
-    ID = "id"
-    TEXT = "text"
-    CHOICE = "choice"
-    MONEY = "money"
-    NUMBER = "number"
-    SHARE = "share"
-    WHOLE = "whole number"
-    YES_NO = "yes/no"
-    LEVEL = "score level"
-    KEYS = "list of keys"
+from devolve.core.rubric import Rubric
+from devolve.core.terms import Kind, ServiceType, Stage
 
 
 @dataclass(frozen=True)
@@ -194,15 +179,4 @@ def choices(sheet: str, column: Column, rubric: Rubric) -> tuple[str, ...]:
         return tuple(s.value for s in Stage)
     if sheet == SERVICES and column.key == "outcomes":
         return tuple(rubric.outcomes)
-    return ()
-
-
-def setting_choices(key: str, rubric: Rubric) -> tuple[str, ...]:
-    """Values a drop-down should offer for a scenario setting (empty: free entry)."""
-    if key == "offer":
-        return tuple(o.value for o in Offer)
-    if key == "solver":
-        return tuple(s.value for s in SolverName)
-    if key == "configurations":
-        return tuple(c.key for c in rubric.configurations)
     return ()

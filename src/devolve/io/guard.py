@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from devolve.problems import Problem, ProblemCode
+from devolve.core.problems import Problem, ProblemCode
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 """Largest upload read: far above any real council's inventory (the sample is ~30 kB)."""

@@ -10,21 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devolve.domain import Rubric
+from devolve.core.rubric import Rubric
+from devolve.core.scenario import SETTINGS, Setting, template_values
+from devolve.core.terms import Kind
 from devolve.io.columns import (
     COLUMNS,
     SCENARIO,
     SHEET_PURPOSE,
     SHEETS,
     Column,
-    Kind,
     allowed_text,
     choices,
-    setting_choices,
 )
-from devolve.io.workbook import save_atomically, scenario_row_kinds, write_table
-from devolve.rubric import load_rubric
-from devolve.scenario import SETTINGS, template_values
+from devolve.io.toml import load_rubric
+from devolve.io.write import scenario_row_kinds
+from devolve.io.xlsx import HEADER_FILL, HEADER_FONT, MONEY_FORMAT, SHARE_FORMAT, put_value, save_atomically, write_table
 
 README = "README"
 LISTS = "Lists"
@@ -42,8 +42,8 @@ def readme_rows(rubric: Rubric) -> list[list[str]]:
             rows.append([sheet, col.key, "yes" if col.required else "no", col.meaning,
                          allowed_text(col, rubric) or _kind_words(col), col.blank or "—"])
     for spec in SETTINGS:
-        rows.append([f"{SCENARIO} setting", spec.key, "no", spec.meaning, _setting_allowed(spec.key, spec.kind,
-                     rubric), spec.default])
+        rows.append([f"{SCENARIO} setting", spec.key, "no", spec.meaning, _setting_allowed(spec, rubric),
+                     spec.default])
     return rows
 
 
@@ -100,8 +100,6 @@ def _write_readme(ws: Any, rubric: Rubric) -> None:
           for c in rubric.criteria),
         [],
     ]
-    from devolve.io.workbook import put_value
-
     for r, row in enumerate(intro, start=1):
         for j, value in enumerate(row, start=1):
             put_value(ws.cell(row=r, column=j), value)
@@ -117,7 +115,6 @@ def _table_at(ws: Any, start: int, headers: list[str], rows: list[list[str]], wi
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from devolve.io.workbook import HEADER_FILL, HEADER_FONT, put_value
 
     for j, h in enumerate(headers, start=1):
         cell = ws.cell(row=start, column=j)
@@ -200,7 +197,6 @@ def _column_check(ws: Any, sheet: str, j: int, col: Column, rubric: Rubric, list
 def _format_column(ws: Any, j: int, col: Column) -> None:
     from openpyxl.utils import get_column_letter
 
-    from devolve.io.workbook import MONEY_FORMAT, SHARE_FORMAT
 
     fmt = {Kind.MONEY: MONEY_FORMAT, Kind.SHARE: SHARE_FORMAT}.get(col.kind)
     if fmt is None:
@@ -214,7 +210,7 @@ def _scenario_checks(ws: Any, rubric: Rubric, lists: _Lists) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for r, spec in enumerate(SETTINGS, start=2):
-        options = setting_choices(spec.key, rubric)
+        options = spec.choices(rubric) if spec.choices else ()
         if options:
             strict = spec.kind != Kind.KEYS
             dv = _validation(lists.formula(options), strict=strict, prompt=spec.meaning)
@@ -243,19 +239,18 @@ def _kind_words(col: Column) -> str:
     return {Kind.TEXT: "text", Kind.ID: "text"}.get(col.kind, col.kind.value)
 
 
-def _setting_allowed(key: str, kind: Kind, rubric: Rubric) -> str:
-    options = setting_choices(key, rubric)
+def _setting_allowed(spec: Setting, rubric: Rubric) -> str:
+    options = spec.choices(rubric) if spec.choices else ()
     if options:
         joined = ", ".join(options)
-        return f"keys separated by commas: {joined}" if kind == Kind.KEYS else f"one of {joined}"
+        return f"keys separated by commas: {joined}" if spec.kind == Kind.KEYS else f"one of {joined}"
     return {
         Kind.TEXT: "text",
         Kind.MONEY: "a number of pounds, 0 or more",
         Kind.SHARE: "0 to 1, or a percentage",
         Kind.WHOLE: "a whole number, 0 or more",
-        Kind.NUMBER: {"time_limit_seconds": "a number of seconds above 0",
-                      "running_cost_limit": "a number of pounds (negative: a saving)"}.get(key, "a number, 0 or more"),
-    }.get(kind, kind.value)
+        Kind.NUMBER: spec.allowed or spec.expected or "a number",
+    }.get(spec.kind, spec.kind.value)
 
 
 def markdown_tables(rubric: Rubric | None = None) -> str:

@@ -18,24 +18,15 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from devolve.decompose import retention_reason
-from devolve.domain import CRITERIA, Assessment, Criterion, Stage
+from devolve.assess.retention import retained_activities
+from devolve.core.domain import Assessment, Retention
+from devolve.core.limits import Resource
+from devolve.core.terms import CRITERIA, Criterion, Stage
 
 ADJUST = 0.5
 """Size, in rubric levels, of each neighbourhood or configuration modifier (docs/model.md)."""
 
 CRITERION_INDEX = {c: i for i, c in enumerate(CRITERIA)}
-
-
-def retained_activities(assessment: Assessment) -> dict[str, str]:
-    """Activities kept at today's scale, with the reason: activity_id → reason, in input order."""
-    services = assessment.services_by_id()
-    out: dict[str, str] = {}
-    for act in assessment.activities:
-        reason = retention_reason(assessment.rubric, services[act.service_id], act)
-        if reason is not None:
-            out[act.activity_id] = reason
-    return out
 
 
 def normalised_weights(weights: Mapping[Criterion, float]) -> np.ndarray:
@@ -61,20 +52,25 @@ class OptionArrays:
     neighbourhood_ids: tuple[str, ...]
     configurations: tuple[str, ...]
     collective_configs: np.ndarray  # (C,) bool
-    retained: dict[str, str]
+    retained: tuple[Retention, ...]
     # per option, length K = A·N·C
     a: np.ndarray
     n: np.ndarray
     c: np.ndarray
     annual_cost: np.ndarray
     deviation: np.ndarray  # (K, 4)
-    transition: np.ndarray
-    running: np.ndarray
+    transition_cost: np.ndarray
+    running_change: np.ndarray
     contingency: np.ndarray
-    hours: np.ndarray
+    volunteer_hours: np.ndarray
     collective: np.ndarray
     # per neighbourhood
-    volunteer_hours: np.ndarray  # (N,)
+    hours_available: np.ndarray  # (N,)
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False  # shared by every model built from these options
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -93,6 +89,10 @@ class OptionArrays:
         w = weights if isinstance(weights, np.ndarray) else normalised_weights(weights)
         return self.deviation @ w
 
+    def use(self, resource: Resource) -> np.ndarray:
+        """What each option uses of ``resource`` (£ once, £ a year, or hours a year)."""
+        return getattr(self, resource.value)
+
     def index(self, a: int, n: int, c: int) -> int:
         _, N, C = self.shape
         return (a * N + n) * C + c
@@ -105,7 +105,8 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
     configs = assessment.offered_configurations()
     hoods = assessment.neighbourhoods
     retained = retained_activities(assessment)
-    acts = [a for a in assessment.activities if a.activity_id not in retained]
+    kept = {r.key for r in retained}
+    acts = [a for a in assessment.activities if a.key not in kept]
 
     A, N, C = len(acts), len(hoods), len(configs)
 
@@ -184,12 +185,12 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
         c=c_idx,
         annual_cost=np.ascontiguousarray(cost3).ravel(),
         deviation=np.ascontiguousarray(deviation),
-        transition=transition.ravel(),
-        running=running.ravel(),
+        transition_cost=transition.ravel(),
+        running_change=running.ravel(),
         contingency=contingency.ravel(),
-        hours=hours.ravel(),
+        volunteer_hours=hours.ravel(),
         collective=collective[c_idx],
-        volunteer_hours=hours_n,
+        hours_available=hours_n,
     )
 
 
@@ -218,12 +219,7 @@ def option_table(
     }
     for i, k in enumerate(CRITERIA):
         frame[k.value] = contrib[:, i]
-    frame.update(
-        transition_cost=arr.transition,
-        running_change=arr.running,
-        contingency=arr.contingency,
-        volunteer_hours=arr.hours,
-    )
+    frame.update({r.value: arr.use(r) for r in Resource})
     return pd.DataFrame(frame)
 
 

@@ -1,0 +1,91 @@
+"""The catalogue of the model's constraint families: one entry per limit or rule, one place.
+
+Building the model, reading a plan's limits back, explaining them, diagnosing an impossible
+scenario, checking a plan without the solver and laying out the plan tables all work from
+:data:`CATALOGUE`. The names are those of ``docs/model.md``.
+
+A *limit* is a number the scenario sets (a budget, a reserve, volunteer hours, a floor): plans
+report how much of it they use, and an impossible scenario is explained by how far each limit
+would have to stretch. A *rule* is structural (one arrangement per activity, coherence, a
+uniform offer): it is never stretched, because on its own it always admits the empty plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from devolve.core.terms import Unit
+
+
+class Family(str, Enum):
+    """A constraint family of ``docs/model.md``: one block of rows in the model."""
+
+    ONE_CONFIGURATION = "one_configuration"
+    TRANSITION_BUDGET = "transition_budget"
+    RUNNING_COST = "running_cost"
+    CONTINGENCY_RESERVE = "contingency_reserve"
+    CAPACITY = "capacity"
+    COHERENCE = "coherence"
+    UNIFORM_OFFER = "uniform_offer"
+    COLLECTIVE_SHARE = "collective_share"
+    EQUITY = "equity"
+
+
+class Sense(str, Enum):
+    AT_MOST = "<="
+    AT_LEAST = ">="
+
+
+class Resource(str, Enum):
+    """What one devolved option uses, per year or once: the columns of a decision."""
+
+    TRANSITION_COST = "transition_cost"
+    RUNNING_CHANGE = "running_change"
+    CONTINGENCY = "contingency"
+    VOLUNTEER_HOURS = "volunteer_hours"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One family: what it is called, what sets it and what it counts."""
+
+    family: Family
+    label: str
+    """The family in plain words, e.g. "One-off transition budget"."""
+    unit: Unit
+    sense: Sense
+    setting: str | None
+    """The scenario setting that sets it (None: a rule of the method or the rubric)."""
+    stretchable: bool
+    """A limit: reported in every plan, and stretched to explain an impossible scenario."""
+    resource: Resource | None = None
+    """What each option uses of it; None where it counts decisions instead."""
+    per_neighbourhood: bool = False
+
+
+CATALOGUE: dict[Family, Constraint] = {c.family: c for c in (
+    Constraint(Family.ONE_CONFIGURATION, "At most one arrangement per activity and neighbourhood",
+               Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
+    Constraint(Family.TRANSITION_BUDGET, "One-off transition budget", Unit.POUNDS, Sense.AT_MOST,
+               "transition_budget", stretchable=True, resource=Resource.TRANSITION_COST),
+    Constraint(Family.RUNNING_COST, "Change in annual running cost", Unit.POUNDS, Sense.AT_MOST,
+               "running_cost_limit", stretchable=True, resource=Resource.RUNNING_CHANGE),
+    Constraint(Family.CONTINGENCY_RESERVE, "Contingency reserve", Unit.POUNDS, Sense.AT_MOST,
+               "contingency_reserve", stretchable=True, resource=Resource.CONTINGENCY),
+    Constraint(Family.CAPACITY, "Volunteer hours", Unit.HOURS, Sense.AT_MOST, "capacity_use",
+               stretchable=True, resource=Resource.VOLUNTEER_HOURS, per_neighbourhood=True),
+    Constraint(Family.COHERENCE, "Value-chain coherence", Unit.ACTIVITIES, Sense.AT_MOST, None,
+               stretchable=False),
+    Constraint(Family.UNIFORM_OFFER, "Same offer in every neighbourhood", Unit.ACTIVITIES, Sense.AT_MOST,
+               "offer", stretchable=False),
+    Constraint(Family.COLLECTIVE_SHARE, "Share of devolved activities run collectively", Unit.SHARE,
+               Sense.AT_LEAST, "min_collective_share", stretchable=True),
+    Constraint(Family.EQUITY, "Devolved activities per neighbourhood", Unit.ACTIVITIES, Sense.AT_LEAST,
+               "min_devolved_per_neighbourhood", stretchable=True, per_neighbourhood=True),
+)}
+
+LIMITS: tuple[Constraint, ...] = tuple(c for c in CATALOGUE.values() if c.stretchable)
+"""The families reported as limits in a plan, in the order plans list them."""
+BUDGETS: tuple[Constraint, ...] = tuple(c for c in LIMITS if c.resource is not None)
+"""The limits an option spends a resource of (the rest are floors on counts and shares)."""

@@ -1,0 +1,230 @@
+"""The answer: which activities are devolved where, under which arrangement, what it uses, and why.
+
+A :class:`Plan` is what the optimiser returns and what the explanation, the reports and the
+workbook writer read. It is immutable and carries everything needed to judge it honestly: how it
+was found, its status, its value, the best bound the solver proved, the gap between them, and
+the time spent building, solving and reading the answer back.
+
+Explanations and diagnoses are records, not sentences: an app page or a cabinet report lays
+them out as it needs, and :mod:`devolve.present.words` says each one in plain English.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from devolve.core.domain import Retention
+from devolve.core.limits import CATALOGUE, Family, Sense
+from devolve.core.terms import ActivityKey, Criterion, Frozen, Stage, Unit
+
+
+class PlanStatus(str, Enum):
+    OPTIMAL = "optimal"
+    """Proven best (within the solver's tolerance)."""
+    WITHIN_GAP = "within gap"
+    """Proven within the relative gap the scenario asked for."""
+    FEASIBLE = "feasible"
+    """A plan that keeps every limit, stopped (by the time limit) outside the gap asked for."""
+    INFEASIBLE = "infeasible"
+    """No plan keeps every limit: see the diagnosis."""
+    NO_PLAN = "no plan found"
+    """The time limit ran out before any plan was found."""
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (PlanStatus.OPTIMAL, PlanStatus.WITHIN_GAP, PlanStatus.FEASIBLE)
+
+
+class PlanMethod(str, Enum):
+    """How a plan was found (docs/model.md, "Solving")."""
+
+    EXACT = "exact MILP"
+    LP_FIX = "LP relaxation, fix and repair"
+
+
+class Decision(Frozen):
+    """One activity devolved in one neighbourhood under one partnership configuration."""
+
+    service_id: str
+    stage: Stage
+    neighbourhood_id: str
+    configuration: str
+    """Key of the partnership configuration (see the rubric)."""
+    value: float
+    """The option's value v[a,n,c]: weighted distance above today's scale (see docs/model.md)."""
+    contributions: dict[Criterion, float]
+    """Each criterion's part of ``value``; they add up to it."""
+    transition_cost: float
+    running_change: float
+    contingency: float
+    volunteer_hours: float
+
+    @property
+    def key(self) -> ActivityKey:
+        return ActivityKey(self.service_id, self.stage)
+
+    @property
+    def activity_id(self) -> str:
+        return str(self.key)
+
+
+class LimitUse(Frozen):
+    """How much of one limit the plan uses."""
+
+    family: Family
+    neighbourhood_id: str | None = None
+    """The neighbourhood, for limits set per neighbourhood."""
+    used: float
+    limit: float
+    binding: bool
+    """True when the limit stops the plan from improving (see docs/model.md, "Binding limits")."""
+    marginal_value: float | None = None
+    """Value gained per unit more of this limit (filled by the explanation step)."""
+
+    @property
+    def unit(self) -> Unit:
+        return CATALOGUE[self.family].unit
+
+    @property
+    def sense(self) -> Sense:
+        return CATALOGUE[self.family].sense
+
+
+class Alternative(Frozen):
+    """The next best choice for a decision: another arrangement, or keeping today's scale."""
+
+    service_id: str
+    stage: Stage
+    neighbourhood_id: str
+    configuration: str | None
+    """The other arrangement; None means keeping the activity at today's scale."""
+    value: float
+    margin: float
+    """The decision's value minus this alternative's: how much better the plan's choice is."""
+
+    @property
+    def key(self) -> ActivityKey:
+        return ActivityKey(self.service_id, self.stage)
+
+
+class LeftOut(str, Enum):
+    """Why a valuable option is not in the plan."""
+
+    LIMITS_FULL = "limits full"
+    """It needs more of a limit the plan uses in full."""
+    RULE = "rule"
+    """A rule (coherence, a uniform offer, a floor) keeps it out."""
+    STOPPED_AT_GAP = "stopped within gap"
+    """The solver stopped within the gap asked for before reaching it."""
+
+
+class NearMiss(Frozen):
+    """One of the most valuable options the plan leaves out, and what kept it out."""
+
+    service_id: str
+    stage: Stage
+    neighbourhood_id: str
+    configuration: str
+    value: float
+    reason: LeftOut
+    blocked_by: tuple[tuple[Family, str | None], ...] = ()
+    """The binding limits it would need more of, as (family, neighbourhood_id)."""
+
+    @property
+    def key(self) -> ActivityKey:
+        return ActivityKey(self.service_id, self.stage)
+
+
+class ObstacleKind(str, Enum):
+    """A reason no plan meets the scenario (docs/model.md, "Diagnosing an infeasible scenario")."""
+
+    FLOOR_ABOVE_DEVOLVABLE = "equity floor above the activities that may be devolved"
+    SAVING_OUT_OF_REACH = "required saving out of reach"
+    FLOOR_WITHOUT_COLLECTIVE = "equity floor with no collective arrangement for the collective share"
+    FLOOR_NEEDS_HOURS = "equity floor needs more volunteer hours than a neighbourhood has"
+    FLOOR_NEEDS_SETUP = "equity floor costs more to set up than the transition budget"
+    LIMIT_SHORT = "a limit would have to stretch"
+    NO_PLAN_IN_TIME = "no plan found within the time limit"
+    STRETCH_FAILED = "stretching the limits found no plan within the time limit"
+
+
+class Obstacle(Frozen):
+    """One reason a scenario cannot be met, with its figures (in the family's unit)."""
+
+    kind: ObstacleKind
+    family: Family | None = None
+    neighbourhood_id: str | None = None
+    needed: float | None = None
+    available: float | None = None
+    short_by: float | None = None
+
+
+class NoteKind(str, Enum):
+    """A remark from the solve, worth keeping beside the plan."""
+
+    LP_BOUND = "the LP relaxation bounds every plan"
+    REPAIRED = "fractional variables repaired"
+    PRESOLVE = "options set aside by the dominance presolve"
+    CBC_BOUND_FROM_TOLERANCE = "CBC's bound implied by its gap tolerance"
+    EXACT_CONTINUED = "the exact MILP continued from the repaired plan"
+    EXACT_INSTEAD = "the exact MILP was solved instead"
+    NOTHING_TO_DEVOLVE = "no activity may be devolved"
+    FLOOR_UNREACHABLE = "a floor cannot be met by any option on offer"
+    LP_TIMED_OUT = "the LP relaxation did not finish in time"
+    REPAIR_FAILED = "no integer plan found by fixing and repairing"
+
+
+class SolveNote(Frozen):
+    kind: NoteKind
+    figures: dict[str, float] = {}
+    """The numbers the remark is about, by name (e.g. ``seconds``, ``bound``, ``dropped``)."""
+
+
+class Plan(Frozen):
+    """An optimised devolution plan and how it was reached."""
+
+    scenario_name: str
+    method: PlanMethod
+    solver: str
+    """The solver and its version, e.g. "HiGHS 1.15.1"."""
+    status: PlanStatus
+    objective: float | None
+    """Total value of the plan, Σ v·x."""
+    best_bound: float | None
+    """No plan can be worth more than this (proved by the solver or the LP relaxation)."""
+    gap: float | None
+    """(best_bound − objective) / max(|objective|, 1e-9); 0 when proved optimal."""
+    build_seconds: float
+    solve_seconds: float
+    extract_seconds: float
+    decisions: tuple[Decision, ...] = ()
+    limits: tuple[LimitUse, ...] = ()
+    retained: tuple[Retention, ...] = ()
+    """Activities kept at today's scale, with the reason."""
+    notes: tuple[SolveNote, ...] = ()
+    # Filled by the explanation or the diagnosis after the solve.
+    price_of_uniformity: float | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    near_misses: tuple[NearMiss, ...] = ()
+    diagnosis: tuple[Obstacle, ...] = ()
+
+    @property
+    def devolved(self) -> int:
+        return len(self.decisions)
+
+    @property
+    def total_seconds(self) -> float:
+        return self.build_seconds + self.solve_seconds + self.extract_seconds
+
+    def chosen(self) -> dict[tuple[ActivityKey, str], str]:
+        """(activity, neighbourhood_id) → configuration key, for every decision."""
+        return {(d.key, d.neighbourhood_id): d.configuration for d in self.decisions}
+
+    def limit(self, family: Family | str, neighbourhood_id: str | None = None) -> LimitUse:
+        for lim in self.limits:
+            if lim.family == family and lim.neighbourhood_id == neighbourhood_id:
+                return lim
+        raise KeyError((family, neighbourhood_id))
+
+    def retained_keys(self) -> set[ActivityKey]:
+        return {r.key for r in self.retained}

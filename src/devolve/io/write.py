@@ -1,0 +1,167 @@
+"""An assessment written back as the four input sheets, then any extra sheets (a plan's tables).
+
+Defaults are written as blank cells, so they read back as defaults: reading the file gives an
+assessment equal to the one written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from devolve.assess.capacity import default_volunteer_hours
+from devolve.assess.decompose import default_cost_shares
+from devolve.core.domain import Activity, Assessment, Neighbourhood, Service
+from devolve.core.rubric import Rubric
+from devolve.core.scenario import SETTINGS_BY_KEY, Scenario, settings_of
+from devolve.core.terms import CRITERIA, ActivityKey, Kind, ScoreSource
+from devolve.io.columns import ACTIVITIES, COLUMNS, NEIGHBOURHOODS, SCENARIO, SERVICES, SHEETS, normalise_header
+from devolve.io.xlsx import frame_table, save_atomically, sheet_title, write_table
+
+
+def write_workbook(
+    assessment: Assessment, path: str | Path, *, extra_sheets: Mapping[str, Any] | None = None
+) -> None:
+    """Write an assessment as the four input sheets (then any extra sheets, such as a plan).
+
+    Defaults are written as blank cells, so they read back as defaults; reading the file gives
+    an assessment equal to this one.
+    """
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for sheet, (headers, kinds, rows) in _assessment_tables(assessment).items():
+        write_table(workbook.create_sheet(sheet), headers, rows, kinds, _widths(sheet, headers),
+                    scenario_row_kinds if sheet == SCENARIO else None)
+    for title, frame in (extra_sheets or {}).items():
+        if normalise_header(title) in {normalise_header(s) for s in SHEETS}:
+            raise ValueError(f"extra sheet '{title}' would replace one of the input sheets")
+        headers, kinds, rows = frame_table(frame)
+        write_table(workbook.create_sheet(sheet_title(title)), headers, rows, kinds)
+    save_atomically(workbook, Path(path))
+
+
+_Tables = dict[str, tuple[list[str], list[Kind | None], list[list[Any]]]]
+
+
+def _assessment_tables(assessment: Assessment) -> _Tables:
+    return {
+        SERVICES: _services_table(assessment.services),
+        ACTIVITIES: _activities_table(assessment.activities, _shares_to_write(assessment)),
+        NEIGHBOURHOODS: _neighbourhoods_table(assessment.neighbourhoods, assessment.rubric),
+        SCENARIO: _scenario_table(assessment.scenario),
+    }
+
+
+def _extra_keys(items: Iterable[Mapping[str, Any]]) -> list[str]:
+    keys: dict[str, None] = {}
+    for extra in items:
+        keys.update(dict.fromkeys(extra))
+    return list(keys)
+
+
+def _known(sheet: str) -> tuple[list[str], list[Kind | None]]:
+    columns = COLUMNS[sheet]
+    return [c.key for c in columns], [c.kind for c in columns]
+
+
+def _services_table(services: Sequence[Service]) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
+    headers, kinds = _known(SERVICES)
+    extras = _extra_keys(s.extra for s in services)
+    rows = [
+        [s.service_id, s.name, s.directorate, s.service_type.value, s.annual_budget,
+         "yes" if s.statutory else "no", "; ".join(s.outcomes) or None, s.lgsl_id]
+        + [s.extra.get(k) for k in extras]
+        for s in services
+    ]
+    return headers + extras, kinds + [None] * len(extras), rows
+
+
+def _shares_to_write(assessment: Assessment) -> set[ActivityKey]:
+    """Activities whose cost share must be written: those given, and every share of a service
+    whose default shares are not what the priors would give (hand-edited, so nothing is lost)."""
+    by_service: dict[str, list[Activity]] = defaultdict(list)
+    for a in assessment.activities:
+        by_service[a.service_id].append(a)
+    out: set[ActivityKey] = set()
+    for sid, acts in by_service.items():
+        given = {a.stage: a.cost_share for a in acts if a.cost_share_source == ScoreSource.ASSESSED}
+        expected = default_cost_shares(assessment.rubric, assessment.service(sid), given)
+        drifted = any(abs(a.cost_share - expected[a.stage]) > 1e-12 for a in acts)
+        out |= {a.key for a in acts if drifted or a.stage in given}
+    return out
+
+
+def _activities_table(
+    activities: Sequence[Activity], shares: set[ActivityKey]
+) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
+    headers, kinds = _known(ACTIVITIES)
+    extras = _extra_keys(a.extra for a in activities)
+    rows: list[list[Any]] = []
+    for a in activities:
+        assessed = [s for s in a.scores if s.source == ScoreSource.ASSESSED]
+        share_given = a.key in shares
+        if not (assessed or share_given or a.must_retain or a.retain_reason or a.extra):
+            continue  # wholly default: reads back from the priors
+        by_assessor: dict[str | None, list] = {}
+        for score in assessed:
+            by_assessor.setdefault(score.assessor, []).append(score)
+        for assessor, scores in (by_assessor or {None: []}).items():
+            values = {s.criterion: s.value for s in scores}
+            rows.append(
+                [a.service_id, a.stage.value, a.cost_share if share_given else None,
+                 "yes" if a.must_retain else None, a.retain_reason, assessor]
+                + [values.get(c) for c in CRITERIA]
+                + [scores[0].rationale if scores else None, scores[0].evidence if scores else None]
+                + [a.extra.get(k) for k in extras]
+            )
+    return headers + extras, kinds + [None] * len(extras), rows
+
+
+def _neighbourhoods_table(
+    neighbourhoods: Sequence[Neighbourhood], rubric: Rubric
+) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
+    headers, kinds = _known(NEIGHBOURHOODS)
+    extras = _extra_keys(n.extra for n in neighbourhoods)
+    rows = [
+        [n.neighbourhood_id, n.name, n.population, n.share_aged_65_plus, _hours(n, rubric), n.intermediaries]
+        + [n.extra.get(k) for k in extras]
+        for n in neighbourhoods
+    ]
+    return headers + extras, kinds + [None] * len(extras), rows
+
+
+def _hours(n: Neighbourhood, rubric: Rubric) -> float | None:
+    """Blank when the hours are the rubric's estimate, so they read back as a default.
+
+    Hours marked default but not equal to the estimate are written out: the number matters
+    more to a plan than its label, and nothing the user entered may be lost.
+    """
+    derived = default_volunteer_hours(rubric, n.population, n.share_aged_65_plus)
+    if n.volunteer_hours_source == ScoreSource.DEFAULT and n.volunteer_hours == derived:
+        return None
+    return n.volunteer_hours
+
+
+def _scenario_table(scenario: Scenario) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
+    headers, _ = _known(SCENARIO)
+    rows = [[key, value, _meaning(key)] for key, value in settings_of(scenario)]
+    return headers, [None, None, None], rows
+
+
+def _meaning(key: str) -> str | None:
+    setting = SETTINGS_BY_KEY.get(key)
+    return setting.meaning if setting else None
+
+
+def _widths(sheet: str, headers: list[str]) -> list[int]:
+    known = {c.key: c.width for c in COLUMNS[sheet]}
+    return [known.get(h, max(12, min(40, len(h) + 4))) for h in headers]
+
+
+def scenario_row_kinds(row: Sequence[Any]) -> list[Kind | None]:
+    """A Scenario sheet row's formats: its value is formatted by its setting's kind (£, %)."""
+    setting = SETTINGS_BY_KEY.get(str(row[0])) if row else None
+    return [None, setting.kind if setting else None, None]

@@ -1,0 +1,183 @@
+"""Reading a plan back: from a solver's column vector to a :class:`~devolve.core.plan.Plan`.
+
+The status, bound and gap are stated honestly: the bound is never below the plan's own value,
+the gap is measured against it, and "within gap" or "optimal" are claimed only when proven.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from devolve.core.limits import CATALOGUE, LIMITS, Family, Sense
+from devolve.core.plan import Decision, LimitUse, Plan, PlanMethod, PlanStatus, SolveNote
+from devolve.core.terms import CRITERIA
+from devolve.optimise.model import DevolutionModel
+
+BINDING_SHARE = 0.005
+"""A budget counts as binding when less than this share of it is left (or too little is left
+to pay for any option still worth having)."""
+
+
+@dataclass
+class RawSolution:
+    """What a solve produced, before it becomes a Plan."""
+
+    x: np.ndarray | None
+    status: PlanStatus
+    method: PlanMethod
+    solver: str
+    best_bound: float | None
+    solve_seconds: float
+    notes: list[SolveNote] = field(default_factory=list)
+
+
+def plan_vector(model: DevolutionModel, plan: Plan, upper: np.ndarray | None = None) -> np.ndarray:
+    """A plan as the model's column vector (x, then y under a uniform offer), within ``upper``.
+
+    Decisions the model does not know (another assessment's) are left out.
+    """
+    arr = model.options
+    A, N, C = arr.shape
+    a_of = {a: i for i, a in enumerate(arr.activity_ids)}
+    n_of = {n: i for i, n in enumerate(arr.neighbourhood_ids)}
+    c_of = {c: i for i, c in enumerate(arr.configurations)}
+    x = np.zeros(model.matrix.n_cols)
+    for d in plan.decisions:
+        a = a_of.get(d.activity_id)
+        if a is not None and d.neighbourhood_id in n_of and d.configuration in c_of:
+            x[arr.index(a, n_of[d.neighbourhood_id], c_of[d.configuration])] = 1
+    if model.matrix.n_y:
+        x[model.matrix.n_x :] = x[: model.matrix.n_x].reshape(A, N, C).max(axis=1).reshape(-1)
+    return x if upper is None else np.minimum(x, upper)
+
+
+def gap_status(objective: float, bound: float, relative_gap: float) -> PlanStatus:
+    gap = (bound - objective) / max(abs(objective), 1e-9)
+    if gap <= 1e-9:
+        return PlanStatus.OPTIMAL
+    return PlanStatus.WITHIN_GAP if gap <= relative_gap * (1 + 1e-9) + 1e-12 else PlanStatus.FEASIBLE
+
+
+def extract_plan(model: DevolutionModel, raw: RawSolution, *, relative_gap: float, build_seconds: float,
+                 solve_seconds: float) -> Plan:
+    objective = gap = None
+    decisions: tuple[Decision, ...] = ()
+    limits: tuple[LimitUse, ...] = ()
+    x = raw.x if raw.status.has_plan else None
+    if x is not None:
+        chosen = np.flatnonzero(x[: model.matrix.n_x] > 0.5)
+        objective = float(model.value[chosen].sum())
+        decisions = _decisions(model, chosen)
+        limits = limit_uses(model, x)
+    bound = raw.best_bound
+    status = raw.status
+    if objective is not None and bound is not None:
+        bound = max(bound, objective)
+        gap = (bound - objective) / max(abs(objective), 1e-9)
+        if gap <= 1e-9:
+            gap = 0.0
+        status = gap_status(objective, bound, relative_gap)
+    elif objective is not None:
+        status = PlanStatus.FEASIBLE
+    return Plan(
+        scenario_name=model.scenario.name,
+        method=raw.method,
+        solver=raw.solver,
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        extract_seconds=0.0,
+        decisions=decisions,
+        limits=limits,
+        retained=model.options.retained,
+        notes=tuple(raw.notes),
+    )
+
+
+def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ...]:
+    arr = model.options
+    contrib = arr.deviation[chosen] * model.weights
+    a, n, c = arr.a[chosen].tolist(), arr.n[chosen].tolist(), arr.c[chosen].tolist()
+    uses = [arr.transition_cost[chosen].tolist(), arr.running_change[chosen].tolist(),
+            arr.contingency[chosen].tolist(), arr.volunteer_hours[chosen].tolist()]
+    values = contrib.sum(axis=1).tolist()
+    contrib_rows = contrib.tolist()
+    out = []
+    for i in range(len(chosen)):
+        ai = a[i]
+        # model_construct: the numbers come straight from validated arrays; a plan of a large
+        # council holds a hundred thousand decisions, and validating each again costs seconds
+        out.append(Decision.model_construct(
+            service_id=arr.service_ids[ai],
+            stage=arr.stages[ai],
+            neighbourhood_id=arr.neighbourhood_ids[n[i]],
+            configuration=arr.configurations[c[i]],
+            value=values[i],
+            contributions=dict(zip(CRITERIA, contrib_rows[i])),
+            transition_cost=uses[0][i],
+            running_change=uses[1][i],
+            contingency=uses[2][i],
+            volunteer_hours=uses[3][i],
+        ))
+    return tuple(out)
+
+
+def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
+    """How much of every limit the plan uses, and whether it binds.
+
+    A budget binds when almost none of it is left, or what is left could not pay for any
+    improvement still worth having: devolving another activity in a neighbourhood, or moving a
+    devolved one to an arrangement worth more (which needs only the difference in resources).
+    A floor binds when it stops the plan from going one step lower.
+    """
+    arr, mat = model.options, model.matrix
+    A, N, C = arr.shape
+    act = mat.activity(x)
+    xs = x[: mat.n_x]
+    chosen = (xs > 0.5).reshape(A * N, C) if C else np.zeros((0, 0), bool)
+    current_value = np.repeat((model.value.reshape(A * N, C) * chosen).sum(axis=1), C) if C else xs
+    open_option = (model.value > current_value + 1e-12) & ~chosen.reshape(-1)
+
+    def extra_need(coef: np.ndarray) -> np.ndarray:
+        """What each option needs beyond what its activity and neighbourhood already use."""
+        if not C:
+            return coef
+        return coef - np.repeat((coef.reshape(A * N, C) * chosen).sum(axis=1), C)
+
+    out: list[LimitUse] = []
+    for limit_family in LIMITS:
+        family = limit_family.family
+        block = mat.blocks.get(family)
+        if block is None:
+            continue
+        for i in range(block.start, block.stop):
+            hood = block.neighbourhood(i)
+            limit, used = float(mat.rhs[i]), float(act[i])
+            if family == Family.COLLECTIVE_SHARE:
+                total = float(xs.sum())
+                collective = float((xs * arr.collective).sum())
+                used = collective / total if total else 0.0
+                limit = model.scenario.min_collective_share
+                # the floor binds when it would stop one more non-collective decision
+                binding = collective / (total + 1) < limit - 1e-6 * max(1.0, abs(limit))
+            elif CATALOGUE[family].sense == Sense.AT_LEAST:
+                binding = used - 1 < limit - 1e-6 * max(1.0, abs(limit))
+            else:
+                coef = extra_need(arr.use(CATALOGUE[family].resource))
+                pool = open_option & (coef > 0)
+                if hood is not None:
+                    pool &= arr.n == arr.neighbourhood_ids.index(hood)
+                slack = limit - used
+                # with no option left that needs this limit, only running out makes it bind
+                short = pool.any() and slack < float(coef[pool].min())
+                binding = slack <= max(1e-6 * max(1.0, abs(limit)), BINDING_SHARE * abs(limit)) or short
+            out.append(LimitUse.model_construct(
+                family=family, neighbourhood_id=hood, used=used, limit=limit, binding=bool(binding),
+                marginal_value=None,
+            ))
+    return tuple(out)

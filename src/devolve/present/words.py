@@ -1,0 +1,168 @@
+"""Plans in plain English: one sentence for each kind of explanation, diagnosis and remark.
+
+The optimiser returns records (:mod:`devolve.core.plan`); the command line, the plan workbook,
+the app and the cabinet report all say them through these functions, so a reason reads the
+same wherever it appears.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from itertools import groupby
+
+from devolve.core.domain import Assessment, Retention, RetentionKind
+from devolve.core.limits import CATALOGUE, Family
+from devolve.core.plan import Alternative, LeftOut, NearMiss, NoteKind, Obstacle, ObstacleKind, Plan, SolveNote
+from devolve.core.terms import Unit
+
+GROUPED = 3
+"""More neighbourhoods than this short on one limit are reported on one line."""
+
+
+def money(value: float) -> str:
+    """£ with thousands separators, a minus sign before the £: "£1,234", "-£31"."""
+    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
+
+
+def figure(value: float, unit: Unit) -> str:
+    """A figure in its unit, as a summary table shows it."""
+    if unit == Unit.POUNDS:
+        return money(value)
+    if unit == Unit.SHARE:
+        return f"{value:.1%}"
+    return f"{value:,.0f}"
+
+
+def retention_reason(r: Retention) -> str:
+    """Why an activity stays at today's scale."""
+    if r.kind == RetentionKind.MUST_RETAIN:
+        return r.reason or "marked must retain"
+    if r.kind == RetentionKind.STATUTORY:
+        return f"statutory duty: {r.stage.value} stays with the council"
+    return f"unbundling score {r.unbundling:g} is below the rubric's minimum of {r.minimum}"
+
+
+def limit_label(family: Family, neighbourhood_id: str | None, names: Mapping[str, str]) -> str:
+    """A limit in plain words: "One-off transition budget", "Volunteer hours in Holmefield"."""
+    label = CATALOGUE[family].label
+    return label if neighbourhood_id is None else f"{label} in {names[neighbourhood_id]}"
+
+
+def alternative_reason(alt: Alternative, arrangements: Mapping[str, str]) -> str:
+    """Why the plan's choice beats its nearest alternative (or does not, and why)."""
+    if alt.configuration is None:
+        return f"keeping it at today's scale would be worth {alt.margin:.3f} less"
+    other = arrangements[alt.configuration]
+    if abs(alt.margin) < 1e-9:
+        return f"{other} would be worth the same; the tie is broken by the order of arrangements"
+    if alt.margin > 0:
+        return f"{other} would be worth {alt.margin:.3f} less"
+    return f"{other} would be worth {-alt.margin:.3f} more, but the plan's limits leave no room for it"
+
+
+def near_miss_reason(miss: NearMiss, arrangements: Mapping[str, str], names: Mapping[str, str]) -> str:
+    """What kept a valuable option out of the plan."""
+    if miss.reason == LeftOut.LIMITS_FULL:
+        needs = ", ".join(limit_label(family, hood, names) for family, hood in miss.blocked_by)
+        why = f"left out: it would need more of {needs}, which the plan uses in full"
+    elif miss.reason == LeftOut.RULE:
+        why = "left out: a rule of the plan (coherence, uniform offer or a floor) keeps it out"
+    else:
+        why = "left out: the solver stopped within the gap asked for before reaching it"
+    return f"{arrangements[miss.configuration]}: {why}"
+
+
+_NOTES = {
+    NoteKind.LP_BOUND: "LP relaxation solved in {seconds:.1f} s; its optimum {bound:.4f} bounds every plan",
+    NoteKind.REPAIRED: "{fractional:.0f} of {columns:.0f} variables fractional in the LP; repair MILP over "
+                       "{repaired:.0f} variables",
+    NoteKind.PRESOLVE: "{dropped:.0f} of {options:.0f} options set aside by the dominance presolve (no value, "
+                       "no saving, not needed by any rule)",
+    NoteKind.CBC_BOUND_FROM_TOLERANCE: "CBC stopped within its gap tolerance and printed no bound; the bound "
+                                       "shown is the one that tolerance implies",
+    NoteKind.EXACT_CONTINUED: "the fix-and-repair plan was outside the gap asked for; the exact MILP continued "
+                              "from it",
+    NoteKind.EXACT_INSTEAD: "fix and repair found no plan; the exact MILP was solved instead",
+    NoteKind.NOTHING_TO_DEVOLVE: "no activity may be devolved",
+    NoteKind.FLOOR_UNREACHABLE: "a floor cannot be met by any option on offer",
+    NoteKind.LP_TIMED_OUT: "the LP relaxation did not finish within the time limit",
+    NoteKind.REPAIR_FAILED: "no integer plan was found by fixing and repairing in the time allowed",
+}
+
+
+def note_text(note: SolveNote) -> str:
+    return _NOTES[note.kind].format(**note.figures)
+
+
+def obstacle_lines(assessment: Assessment, plan: Plan) -> list[str]:
+    """Why no plan meets the scenario, one line per reason; a limit short in more than
+    :data:`GROUPED` neighbourhoods on one line."""
+    lines: list[str] = []
+    for (kind, family), group in groupby(plan.diagnosis, key=lambda o: (o.kind, o.family)):
+        group = list(group)
+        if kind == ObstacleKind.LIMIT_SHORT and family in (Family.CAPACITY, Family.EQUITY) and len(group) > GROUPED:
+            lines.append(_grouped(assessment, family, group))
+        else:
+            lines.extend(_obstacle(assessment, plan, o) for o in group)
+    return list(dict.fromkeys(lines))
+
+
+def _obstacle(assessment: Assessment, plan: Plan, o: Obstacle) -> str:
+    sc = assessment.scenario
+    names = {h.neighbourhood_id: h.name for h in assessment.neighbourhoods}
+    e = sc.min_devolved_per_neighbourhood
+    if o.kind == ObstacleKind.FLOOR_ABOVE_DEVOLVABLE:
+        return (f"the equity floor asks for {e} devolved activities in every neighbourhood, but only "
+                f"{o.available:.0f} activities may be devolved at all ({len(plan.retained)} are retained at "
+                "today's scale)")
+    if o.kind == ObstacleKind.SAVING_OUT_OF_REACH:
+        return (f"a saving of {money(o.needed)} a year in running cost is required, but devolving every "
+                f"activity that saves money would save at most {money(o.available)}")
+    if o.kind == ObstacleKind.FLOOR_WITHOUT_COLLECTIVE:
+        return ("the equity floor needs devolved activities, but the minimum collective share can only be "
+                "met by collective arrangements and none is offered")
+    if o.kind == ObstacleKind.FLOOR_NEEDS_HOURS:
+        return (f"{names[o.neighbourhood_id]}: the {e} least demanding activities need {o.needed:,.0f} "
+                f"volunteer hours a year, but only {o.available:,.0f} are available")
+    if o.kind == ObstacleKind.FLOOR_NEEDS_SETUP:
+        return (f"meeting the equity floor everywhere costs at least {money(o.needed)} to set up, but the "
+                f"transition budget is {money(o.available)}")
+    if o.kind == ObstacleKind.NO_PLAN_IN_TIME:
+        return (f"no plan was found within the time limit of {sc.time_limit_seconds:g} seconds; allow more "
+                "time (time_limit_seconds in the Scenario sheet)")
+    if o.kind == ObstacleKind.STRETCH_FAILED:
+        return "no plan meets every limit, and stretching the limits found no plan within the time limit"
+    return _shortfall(assessment, o, names)
+
+
+def _shortfall(assessment: Assessment, o: Obstacle, names: Mapping[str, str]) -> str:
+    sc, s = assessment.scenario, o.short_by
+    if o.family == Family.TRANSITION_BUDGET:
+        return f"transition budget short by {money(s)} (it is {money(sc.transition_budget)})"
+    if o.family == Family.RUNNING_COST:
+        if sc.running_cost_limit < 0:
+            return (f"the required running-cost saving of {money(-sc.running_cost_limit)} a year is out "
+                    f"of reach by {money(s)}")
+        return f"annual running-cost limit short by {money(s)} (it is {money(sc.running_cost_limit)})"
+    if o.family == Family.CONTINGENCY_RESERVE:
+        return f"contingency reserve short by {money(s)} (it is {money(sc.contingency_reserve)})"
+    if o.family == Family.CAPACITY:
+        return f"{names[o.neighbourhood_id]} capacity short by {s:,.0f} volunteer hours"
+    if o.family == Family.EQUITY:
+        return (f"{names[o.neighbourhood_id]} cannot reach the equity floor of "
+                f"{sc.min_devolved_per_neighbourhood} devolved activities: short by {math.ceil(s - 1e-6)}")
+    return (f"the minimum collective share of {sc.min_collective_share:.0%} cannot be met: short by the "
+            f"equivalent of {s:,.1f} collective decisions")
+
+
+def _grouped(assessment: Assessment, family: Family, group: list[Obstacle]) -> str:
+    names = {h.neighbourhood_id: h.name for h in assessment.neighbourhoods}
+    if family == Family.CAPACITY:
+        each = ", ".join(f"{names[o.neighbourhood_id]} by {o.short_by:,.0f} hours" for o in group)
+        what = "volunteer capacity is short"
+    else:
+        each = ", ".join(f"{names[o.neighbourhood_id]} by {math.ceil(o.short_by - 1e-6)}" for o in group)
+        what = (f"the equity floor of {assessment.scenario.min_devolved_per_neighbourhood} devolved "
+                "activities cannot be reached")
+    return f"in {len(group)} neighbourhoods {what}: {each}"

@@ -1,0 +1,119 @@
+"""What people do with devolve, each as one call: the command line, the app and the workspace
+all stand on these, so each command or page is a thin shell around one of them.
+
+Nothing here prints or draws; progress is reported through an optional callback that takes
+one short message per step ("Solving…").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from importlib.resources import as_file
+from pathlib import Path
+from typing import Callable
+
+from devolve.core.domain import Assessment
+from devolve.core.plan import Obstacle, ObstacleKind, Plan, PlanStatus
+from devolve.core.problems import ProblemReport
+from devolve.core.rubric import Rubric
+from devolve.io.read import read_assessment
+from devolve.io.read import validate_file as _validate
+from devolve.io.resources import sample_file
+from devolve.io.template import write_template
+from devolve.io.toml import load_rubric, load_scenario_toml
+from devolve.io.write import write_workbook
+from devolve.optimise.diagnose import diagnose
+from devolve.optimise.explain import explain
+from devolve.optimise.model import build_model
+from devolve.optimise.solve import solve
+from devolve.present.tables import plan_sheets
+
+Progress = Callable[[str], None]
+PathLike = str | Path | Traversable
+
+
+class CannotPlan(Exception):
+    """The assessment is valid but there is nothing to plan for (no neighbourhood)."""
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """An assessment read from a file, what was worth warning about, and its plan."""
+
+    assessment: Assessment
+    warnings: ProblemReport
+    plan: Plan
+
+
+def rubric_from(path: PathLike | None = None) -> Rubric:
+    """The rubric in ``path``, or the bundled default rubric."""
+    return load_rubric(path)
+
+
+def validate_file(path: str | Path, *, rubric: PathLike | None = None,
+                  display_name: str | None = None) -> ProblemReport:
+    """Every problem in an input file, errors and warnings; never raises for the file's content."""
+    return _validate(path, rubric_from(rubric), display_name=display_name)
+
+
+def read_input(path: str | Path, *, rubric: PathLike | None = None, scenario: PathLike | None = None,
+               display_name: str | None = None) -> tuple[Assessment, ProblemReport]:
+    """An input workbook read against a rubric, its scenario overridden by a TOML file if given.
+
+    Raises :class:`~devolve.core.problems.InvalidInput` naming every problem in either file.
+    """
+    chosen = rubric_from(rubric)
+    assessment, warnings = read_assessment(path, chosen, display_name=display_name)
+    if scenario is not None:
+        assessment = assessment.replace(scenario=load_scenario_toml(scenario, chosen, assessment.scenario))
+    return assessment, warnings
+
+
+def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *,
+                     price_of_uniformity: bool = True) -> Plan:
+    """The recommended plan for an assessment under its scenario, explained.
+
+    An impossible scenario comes back as a plan with no decisions and a ``diagnosis``; a
+    feasible one with nearest alternatives, near misses, marginal values and (unless switched
+    off, as it costs a second solve) the price of uniformity.
+    """
+    if not assessment.neighbourhoods:
+        raise CannotPlan("the plan needs at least one neighbourhood")
+    say = progress or (lambda message: None)
+    say("Building model…")
+    model = build_model(assessment)
+    plan = solve(model, progress=progress)
+    if plan.status == PlanStatus.INFEASIBLE:
+        say("Finding out why no plan meets the limits…")
+        return plan.replace(diagnosis=diagnose(model))
+    if plan.objective is None:
+        return plan.replace(diagnosis=(Obstacle(kind=ObstacleKind.NO_PLAN_IN_TIME),))
+    say("Explaining the plan…")
+    return explain(model, plan, price_of_uniformity=price_of_uniformity)
+
+
+def assess_file(path: str | Path, *, rubric: PathLike | None = None, scenario: PathLike | None = None,
+                progress: Progress | None = None, display_name: str | None = None) -> Assessed:
+    """Read an input file and plan for it, in one step."""
+    if progress is not None:
+        progress("Reading the workbook…")
+    assessment, warnings = read_input(path, rubric=rubric, scenario=scenario, display_name=display_name)
+    return Assessed(assessment, warnings, plan_and_explain(assessment, progress))
+
+
+def write_plan_workbook(assessment: Assessment, plan: Plan, out: str | Path) -> None:
+    """The assessment's sheets and the plan's (Plan, Decisions, Limits, Neighbourhoods summary,
+    Retained) in one workbook that loads again as the same assessment."""
+    write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan))
+
+
+def write_blank_template(out: str | Path, rubric: Rubric | None = None) -> None:
+    """A blank input workbook with drop-downs, hints and a README sheet (default rubric's lists)."""
+    write_template(out, rubric if rubric is not None else rubric_from())
+
+
+def sample_assessment() -> tuple[Assessment, ProblemReport]:
+    """The bundled sample council, read like any other workbook."""
+    with as_file(sample_file()) as path:
+        return read_assessment(path, rubric_from())

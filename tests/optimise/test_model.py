@@ -1,0 +1,108 @@
+"""The model: built once, never changed; new weights or limits give new models that share arrays."""
+
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+from devolve.core import Criterion
+from devolve.core.limits import Family
+from devolve.optimise.check import check_plan
+from devolve.optimise.model import build_model, pulp_problem
+from devolve.optimise.solve import solve
+from devolve.testing import synthetic_assessment
+
+NEW_WEIGHTS = {Criterion.OUTCOMES: 0.1, Criterion.UNBUNDLING: 0.2, Criterion.PARTNERSHIP: 0.3,
+               Criterion.RESILIENCE: 0.4}
+
+
+@pytest.fixture(scope="module")
+def council():
+    return synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
+
+
+@pytest.fixture(scope="module")
+def model(council):
+    return build_model(council)
+
+
+def test_named_constraints_and_pulp_problem(model):
+    pm = pulp_problem(model)
+    names = set(pm.constraints)
+    assert {"transition_budget", "running_cost", "contingency_reserve", "collective_share"} <= names
+    assert "capacity[N001]" in names
+    assert any(n.startswith("coherence[delivery>management,") for n in names)
+    assert any(n.startswith("one_configuration[") for n in names)
+    assert pm.problem.numConstraints() == model.matrix.n_rows
+    assert len(pm.problem.variables()) == model.matrix.n_cols
+    assert pm.constraints["transition_budget"].constant == pytest.approx(-model.scenario.transition_budget)
+
+
+def test_derived_models_equal_a_fresh_build(council, model):
+    half = council.scenario.transition_budget / 2
+    derived = (model.with_weights(NEW_WEIGHTS)
+               .with_limit(Family.TRANSITION_BUDGET, half)
+               .with_limit(Family.CAPACITY, 0.02)
+               .with_limit(Family.COLLECTIVE_SHARE, 0.5))
+    changed = council.replace(scenario=council.scenario.replace(
+        weights=NEW_WEIGHTS, transition_budget=half, capacity_use=0.02, min_collective_share=0.5))
+    fresh = build_model(changed)
+    assert derived.scenario == changed.scenario
+    np.testing.assert_array_equal(derived.value, fresh.value)
+    for name in ("indptr", "indices", "data", "sense", "rhs"):
+        np.testing.assert_array_equal(getattr(derived.matrix, name), getattr(fresh.matrix, name))
+    resolved = solve(derived, start=solve(model))
+    assert resolved.objective == pytest.approx(solve(fresh).objective, abs=1e-7)
+    assert check_plan(changed, resolved) == []
+    assert pulp_problem(derived).constraints["transition_budget"].constant == pytest.approx(-half)
+
+
+def test_a_new_weight_or_limit_shares_what_did_not_change(model):
+    weighted = model.with_weights(NEW_WEIGHTS)
+    assert weighted.options is model.options and weighted.matrix is model.matrix
+    assert not np.array_equal(weighted.value, model.value)
+    budget = model.with_limit(Family.TRANSITION_BUDGET, 1234.0)
+    assert budget.options is model.options and budget.value is model.value
+    for name in ("indptr", "indices", "data", "sense"):
+        assert getattr(budget.matrix, name) is getattr(model.matrix, name)
+    block = model.matrix.blocks[Family.TRANSITION_BUDGET]
+    assert budget.matrix.rhs[block.start] == 1234.0
+    assert model.matrix.rhs[block.start] == model.scenario.transition_budget  # the original is untouched
+    uniform = model.with_scenario(model.scenario.replace(offer="uniform"))
+    assert uniform.options is model.options and uniform.matrix.n_y > 0 and model.matrix.n_y == 0
+
+
+def test_the_model_cannot_be_changed_in_place(model):
+    for array in (model.value, model.weights, model.matrix.rhs, model.matrix.data, model.options.deviation,
+                  model.options.transition_cost, model.options.hours_available):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1.0
+    with pytest.raises(AttributeError):
+        model.value = np.zeros(3)
+
+
+def test_a_rule_is_not_a_limit(model):
+    with pytest.raises(KeyError, match="rule"):
+        model.with_limit(Family.COHERENCE, 1)
+
+
+def test_invalid_changes_fail_at_once_by_name(model):
+    with pytest.raises(ValueError, match="weights"):
+        model.with_weights({})
+    with pytest.raises(ValueError, match="nope"):
+        model.with_scenario(model.scenario.replace(configurations=("nope",)))
+
+
+def _solve_in_worker(blob: bytes) -> tuple[float, tuple]:
+    plan = solve(pickle.loads(blob))
+    return plan.objective, plan.decisions
+
+
+def test_a_model_travels_to_a_worker_process_and_solves_the_same(model):
+    blob = pickle.dumps(model.with_weights(NEW_WEIGHTS))
+    here = solve(model.with_weights(NEW_WEIGHTS))
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        objective, decisions = pool.submit(_solve_in_worker, blob).result()
+    assert objective == pytest.approx(here.objective, abs=1e-9)
+    assert decisions == here.decisions
