@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import openpyxl
 import pandas as pd
 import pytest
@@ -132,8 +130,8 @@ def test_inventory_only_round_trip_writes_no_activity_rows(rubric, tmp_path, sma
     assert ProblemCode.SHEET_EMPTY in {p.code for p in report.warnings}
 
 
-def test_reading_a_sample_sized_workbook_is_quick(rubric, tmp_path, small_assessment):
-    """About 40 services, 100 activity rows and 12 neighbourhoods: a guard, not a benchmark."""
+def test_a_sample_sized_workbook_round_trips(rubric, tmp_path):
+    """About 40 services, 100 activity rows and 12 neighbourhoods (how fast: python -m devolve.bench)."""
     from devolve.assess.decompose import ActivityRecord
     from devolve.core import CRITERIA, STAGES, Neighbourhood, Service
 
@@ -152,11 +150,8 @@ def test_reading_a_sample_sized_workbook_is_quick(rubric, tmp_path, small_assess
                      neighbourhoods=hoods, scenario=default_scenario(rubric, services))
     path = tmp_path / "sample-sized.xlsx"
     write_workbook(big, path)
-    start = time.perf_counter()
     again, _ = read_assessment(path, rubric)
-    elapsed = time.perf_counter() - start
     assert again == big
-    assert elapsed < 1.0, f"reading took {elapsed:.2f} s"
 
 
 def test_hours_labelled_default_but_not_the_estimate_are_kept(small_assessment, rubric, tmp_path):

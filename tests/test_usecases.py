@@ -1,0 +1,67 @@
+"""The use cases the command line, the app and the workspace all stand on."""
+
+import pytest
+
+from devolve.core import Offer
+from devolve.core.plan import PlanStatus
+from devolve.core.problems import InvalidInput, ProblemCode
+from devolve.io.read import read_assessment
+from devolve.io.resources import rubric_file
+from devolve.usecases import (
+    CannotPlan,
+    assess_file,
+    plan_and_explain,
+    read_input,
+    sample_assessment,
+    validate_file,
+    write_blank_template,
+    write_plan_workbook,
+)
+
+
+def test_the_bundled_sample_reads_clean():
+    sample, warnings = sample_assessment()
+    assert len(sample.services) == 49 and warnings.ok
+
+
+def test_a_scenario_file_overrides_the_workbook(sample_path, tmp_path):
+    scenario = tmp_path / "uniform.toml"
+    scenario.write_text('offer = "uniform"\nname = "One offer everywhere"\n', encoding="utf-8")
+    assessment, _ = read_input(sample_path, scenario=scenario)
+    assert (assessment.scenario.offer, assessment.scenario.name) == (Offer.UNIFORM, "One offer everywhere")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('offer = "nope"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput) as exc:
+        read_input(sample_path, scenario=bad)
+    assert [(p.file, p.column) for p in exc.value.report.errors] == [("bad.toml", "offer")]
+
+
+def test_assess_file_reads_plans_and_reports_progress(sample_path):
+    said = []
+    result = assess_file(sample_path, progress=said.append)
+    assert result.plan.status in (PlanStatus.OPTIMAL, PlanStatus.WITHIN_GAP)
+    assert result.plan.decisions and result.plan.alternatives and result.plan.price_of_uniformity is not None
+    assert said[0] == "Reading the workbook…" and said[-1] == "Explaining the plan…"
+
+
+def test_no_neighbourhood_means_nothing_to_plan(make_workbook, services_rows):
+    assessment, warnings = read_input(make_workbook({"Services": services_rows}))
+    assert ProblemCode.SHEET_MISSING in {p.code for p in warnings.warnings}
+    with pytest.raises(CannotPlan):
+        plan_and_explain(assessment)
+
+
+def test_the_plan_workbook_loads_again_as_the_same_assessment(sample_path, tmp_path):
+    assessment, _ = read_input(sample_path)
+    plan = plan_and_explain(assessment, price_of_uniformity=False)
+    out = tmp_path / "plan.xlsx"
+    write_plan_workbook(assessment, plan, out)
+    assert read_assessment(out)[0] == assessment
+
+
+def test_validate_and_template_take_a_rubric(tmp_path):
+    tailored = rubric_file("tailored-example.toml")
+    out = tmp_path / "blank.xlsx"
+    write_blank_template(out)
+    report = validate_file(out, rubric=tailored)
+    assert report.ok is False and {p.code for p in report.errors} == {ProblemCode.SHEET_EMPTY}
