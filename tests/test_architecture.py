@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "present": {"core"},
     "usecases": {"core", "assess", "io", "optimise", "present"},
     "testing": {"core", "assess", "io"},
-    "bench": {"core", "optimise", "present", "testing"},
+    "bench": {"core", "io", "optimise", "present", "testing", "usecases"},
     "commands": {"core", "io", "present", "usecases"},
     "cli": {"core", "present", "commands"},
     "app": {"core", "present", "usecases"},

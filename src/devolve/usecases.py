@@ -2,7 +2,8 @@
 all stand on these, so each command or page is a thin shell around one of them.
 
 Nothing here prints or draws; progress is reported through an optional callback that takes
-one short message per step ("Solving…").
+one short message per step ("Solving…"). The solver and the plan tables are imported only by
+the calls that plan, so checking a file or writing a template starts in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -23,11 +24,6 @@ from devolve.io.resources import sample_file
 from devolve.io.template import write_template
 from devolve.io.toml import load_rubric, load_scenario_toml
 from devolve.io.write import write_workbook
-from devolve.optimise.diagnose import diagnose
-from devolve.optimise.explain import explain
-from devolve.optimise.model import build_model
-from devolve.optimise.solve import solve
-from devolve.present.tables import plan_sheets
 
 Progress = Callable[[str], None]
 PathLike = str | Path | Traversable
@@ -78,6 +74,11 @@ def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *
     feasible one with nearest alternatives, near misses, marginal values and (unless switched
     off, as it costs a second solve) the price of uniformity.
     """
+    from devolve.optimise.diagnose import diagnose
+    from devolve.optimise.explain import explain
+    from devolve.optimise.model import build_model
+    from devolve.optimise.solve import solve
+
     if not assessment.neighbourhoods:
         raise CannotPlan("the plan needs at least one neighbourhood")
     say = progress or (lambda message: None)
@@ -105,6 +106,8 @@ def assess_file(path: str | Path, *, rubric: PathLike | None = None, scenario: P
 def write_plan_workbook(assessment: Assessment, plan: Plan, out: str | Path) -> None:
     """The assessment's sheets and the plan's (Plan, Decisions, Limits, Neighbourhoods summary,
     Retained) in one workbook that loads again as the same assessment."""
+    from devolve.present.tables import plan_sheets
+
     write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan))
 
 

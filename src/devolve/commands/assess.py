@@ -7,11 +7,6 @@ import sys
 from pathlib import Path
 
 from devolve.commands.output import Progress, cannot_write, refuse_output
-from devolve.present.plan_json import plan_json
-from devolve.present.problems import print_problems
-from devolve.present.tables import summary_lines
-from devolve.present.words import obstacle_lines
-from devolve.usecases import CannotPlan, plan_and_explain, read_input, write_plan_workbook
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -33,6 +28,14 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not above: every command's parser is built for --help, and only this one
+    # needs pandas and the solver
+    from devolve.present.plan_json import plan_json
+    from devolve.present.problems import print_problems
+    from devolve.present.tables import summary_lines
+    from devolve.present.words import obstacle_lines
+    from devolve.usecases import CannotPlan, plan_and_explain, read_input, write_plan_workbook
+
     out = Path(args.out) if args.out else None
     if out is not None and refuse_output(out, args.force, "the plan (--out)"):
         return 2
