@@ -2,7 +2,6 @@ import pytest
 
 """Decomposition: nine activities per service, the user's records over the rubric's priors."""
 
-import pytest
 
 from devolve.assess.decompose import ActivityRecord, decompose, default_scores
 from devolve.core import CRITERIA, STAGES, Criterion, ScoreSource, Service, Stage

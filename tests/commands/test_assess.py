@@ -1,7 +1,6 @@
 """`devolve assess` end to end on the bundled sample: a plan, the same plan twice, clean failures."""
 
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest

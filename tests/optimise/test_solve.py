@@ -1,10 +1,8 @@
 """Hand-solved cases, one per constraint family, on every solve route; determinism; deadlines."""
 
-import numpy as np
 import pytest
 
 from devolve.core import ActivityKey, CoherenceRule, Offer, PartnershipConfiguration, Stage
-from devolve.core.limits import Family
 from devolve.core.plan import PlanMethod, PlanStatus
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem

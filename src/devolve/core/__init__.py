@@ -36,5 +36,5 @@ __all__ = [
     "CRITERIA", "FOUR_COS", "FOUR_CO_ORDER", "SETTINGS", "STAGES", "Activity", "ActivityKey", "Assessment",
     "CoherenceRule", "Criterion", "InvalidInput", "Kind", "Neighbourhood", "Offer", "PartnershipConfiguration",
     "Problem", "ProblemCode", "ProblemReport", "Retention", "RetentionKind", "Rubric", "Scenario", "Score",
-    "ScoreSource", "Service", "ServiceType", "Setting", "SolverName", "Stage", "Unit",
+    "ScoreSource", "Service", "ServiceType", "Setting", "Severity", "SolverName", "Stage", "Unit",
 ]

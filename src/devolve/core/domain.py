@@ -19,10 +19,10 @@ from devolve.core.terms import (
     ExtraCells,
     Frozen,
     Money,
+    OfActivity,
     ScoreSource,
     ServiceType,
     Share,
-    Stage,
 )
 
 
@@ -53,29 +53,19 @@ class Score(Frozen):
     evidence: str | None = None
 
 
-class Activity(Frozen):
+class Activity(OfActivity):
     """One value-chain stage of one service.
 
     ``scores`` holds every assessor's scores (several assessors may score the same activity);
     a criterion nobody assessed holds one rubric default.
     """
 
-    service_id: str
-    stage: Stage
     cost_share: Share
     cost_share_source: ScoreSource = ScoreSource.DEFAULT
     must_retain: bool = False
     retain_reason: str | None = None
     scores: tuple[Score, ...]
     extra: ExtraCells = {}
-
-    @property
-    def key(self) -> ActivityKey:
-        return ActivityKey(self.service_id, self.stage)
-
-    @property
-    def activity_id(self) -> str:
-        return str(self.key)
 
     def scores_for(self, criterion: Criterion) -> tuple[Score, ...]:
         return tuple(s for s in self.scores if s.criterion == criterion)
@@ -112,21 +102,15 @@ class RetentionKind(str, Enum):
     NOT_SEPARABLE = "cannot be unbundled"
 
 
-class Retention(Frozen):
+class Retention(OfActivity):
     """An activity kept at today's scale, and why (see :mod:`devolve.assess.retention`)."""
 
-    service_id: str
-    stage: Stage
     kind: RetentionKind
     reason: str | None = None
     """The assessment's own words, for an activity marked must retain."""
     unbundling: float | None = None
     """The activity's unbundling score, when that is below the rubric's minimum."""
     minimum: int | None = None
-
-    @property
-    def key(self) -> ActivityKey:
-        return ActivityKey(self.service_id, self.stage)
 
 
 class Neighbourhood(Frozen):

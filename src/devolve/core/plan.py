@@ -15,7 +15,7 @@ from enum import Enum
 
 from devolve.core.domain import Retention
 from devolve.core.limits import CATALOGUE, Family, Sense
-from devolve.core.terms import ActivityKey, Criterion, Frozen, Stage, Unit
+from devolve.core.terms import ActivityKey, Criterion, Frozen, OfActivity, Unit
 
 
 class PlanStatus(str, Enum):
@@ -42,11 +42,9 @@ class PlanMethod(str, Enum):
     LP_FIX = "LP relaxation, fix and repair"
 
 
-class Decision(Frozen):
+class Decision(OfActivity):
     """One activity devolved in one neighbourhood under one partnership configuration."""
 
-    service_id: str
-    stage: Stage
     neighbourhood_id: str
     configuration: str
     """Key of the partnership configuration (see the rubric)."""
@@ -58,14 +56,6 @@ class Decision(Frozen):
     running_change: float
     contingency: float
     volunteer_hours: float
-
-    @property
-    def key(self) -> ActivityKey:
-        return ActivityKey(self.service_id, self.stage)
-
-    @property
-    def activity_id(self) -> str:
-        return str(self.key)
 
 
 class LimitUse(Frozen):
@@ -90,21 +80,15 @@ class LimitUse(Frozen):
         return CATALOGUE[self.family].sense
 
 
-class Alternative(Frozen):
+class Alternative(OfActivity):
     """The next best choice for a decision: another arrangement, or keeping today's scale."""
 
-    service_id: str
-    stage: Stage
     neighbourhood_id: str
     configuration: str | None
     """The other arrangement; None means keeping the activity at today's scale."""
     value: float
     margin: float
     """The decision's value minus this alternative's: how much better the plan's choice is."""
-
-    @property
-    def key(self) -> ActivityKey:
-        return ActivityKey(self.service_id, self.stage)
 
 
 class LeftOut(str, Enum):
@@ -118,21 +102,15 @@ class LeftOut(str, Enum):
     """The solver stopped within the gap asked for before reaching it."""
 
 
-class NearMiss(Frozen):
+class NearMiss(OfActivity):
     """One of the most valuable options the plan leaves out, and what kept it out."""
 
-    service_id: str
-    stage: Stage
     neighbourhood_id: str
     configuration: str
     value: float
     reason: LeftOut
     blocked_by: tuple[tuple[Family, str | None], ...] = ()
     """The binding limits it would need more of, as (family, neighbourhood_id)."""
-
-    @property
-    def key(self) -> ActivityKey:
-        return ActivityKey(self.service_id, self.stage)
 
 
 class ObstacleKind(str, Enum):

@@ -88,6 +88,22 @@ class ActivityKey(NamedTuple):
         return f"{self.service_id}:{self.stage.value}"
 
 
+class OfActivity(Frozen):
+    """A record about one activity: a service and one stage of its value chain."""
+
+    service_id: str
+    stage: Stage
+
+    @property
+    def key(self) -> ActivityKey:
+        return ActivityKey(self.service_id, self.stage)
+
+    @property
+    def activity_id(self) -> str:
+        """The activity's id as plans and sheets show it: ``ASC01:delivery``."""
+        return str(self.key)
+
+
 class ServiceType(str, Enum):
     """The old scale typology, used only as editable priors, never as a verdict."""
 
