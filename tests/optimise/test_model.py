@@ -1,5 +1,6 @@
 """The model: built once, never changed; new weights or limits give new models that share arrays."""
 
+import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
@@ -94,15 +95,12 @@ def test_invalid_changes_fail_at_once_by_name(model):
         model.with_scenario(model.scenario.replace(configurations=("nope",)))
 
 
-def _solve_in_worker(blob: bytes) -> tuple[float, tuple]:
-    plan = solve(pickle.loads(blob))
-    return plan.objective, plan.decisions
-
-
 def test_a_model_travels_to_a_worker_process_and_solves_the_same(model):
-    blob = pickle.dumps(model.with_weights(NEW_WEIGHTS))
-    here = solve(model.with_weights(NEW_WEIGHTS))
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        objective, decisions = pool.submit(_solve_in_worker, blob).result()
-    assert objective == pytest.approx(here.objective, abs=1e-9)
-    assert decisions == here.decisions
+    """A fresh interpreter (spawn, as a distributed worker would be) gets the model by pickle."""
+    weighted = model.with_weights(NEW_WEIGHTS)
+    assert pickle.loads(pickle.dumps(weighted)).scenario == weighted.scenario
+    here = solve(weighted)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = pool.submit(solve, weighted).result()
+    assert there.objective == pytest.approx(here.objective, abs=1e-9)
+    assert there.decisions == here.decisions

@@ -1,7 +1,7 @@
 """The blank, styled input template: what ``devolve template`` writes for a team to fill in.
 
 Everything in it comes from the column table in :mod:`devolve.io.columns` and the settings
-table in :mod:`devolve.scenario`, so the template, its README sheet, the reader and
+table in :mod:`devolve.core.scenario`, so the template, its README sheet, the reader and
 ``docs/input-format.md`` cannot drift apart.
 """
 
