@@ -1,4 +1,4 @@
-"""The use cases the command line, the app and the workspace all stand on."""
+"""The use cases the command line and the app stand on."""
 
 import pytest
 

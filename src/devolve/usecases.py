@@ -1,5 +1,5 @@
-"""What people do with devolve, each as one call: the command line, the app and the workspace
-all stand on these, so each command or page is a thin shell around one of them.
+"""What people do with devolve, each as one call: the command line and the app stand on these,
+so each command or page is a thin shell around one of them.
 
 Nothing here prints or draws; progress is reported through an optional callback that takes
 one short message per step ("Solving…"). The solver and the plan tables are imported only by

@@ -15,12 +15,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
         help="recommend which activities to devolve, where, and how",
         description=(
             "Read a service workbook, solve the devolution model and write the plan workbook "
-            "(the assessment sheets plus Plan, Decisions, Limits and Neighbourhoods)."
+            "(the assessment sheets plus Plan, Decisions, Limits, Neighbourhoods summary and Retained)."
         ),
     )
     p.add_argument("file", help="service workbook (.xlsx) or Services sheet (.csv)")
     p.add_argument("--scenario", help="scenario settings (.toml) overriding the workbook's Scenario sheet")
-    p.add_argument("--rubric", help="rubric file (.toml); default rubrics/default.toml")
+    p.add_argument("--rubric", help="rubric file (.toml); default: the default rubric devolve ships with")
     p.add_argument("--out", help="where to write the plan workbook (.xlsx)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON instead of a summary")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")

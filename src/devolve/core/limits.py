@@ -58,7 +58,8 @@ class Constraint:
     setting: str | None
     """The scenario setting that sets it (None: a rule of the method or the rubric)."""
     stretchable: bool
-    """A limit: reported in every plan, and stretched to explain an impossible scenario."""
+    """A limit: reported in plans (a floor only when set), and stretched to explain an impossible
+    scenario; a rule is neither."""
     resource: Resource | None = None
     """What each option uses of it; None where it counts decisions instead."""
     per_neighbourhood: bool = False

@@ -67,7 +67,7 @@ class LimitUse(Frozen):
     used: float
     limit: float
     binding: bool
-    """True when the limit stops the plan from improving (see docs/model.md, "Binding limits")."""
+    """True when the limit stops the plan from improving (docs/model.md, section 10, "Limits in a plan")."""
     marginal_value: float | None = None
     """Value gained per unit more of this limit (filled by the explanation step)."""
 

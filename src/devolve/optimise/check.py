@@ -50,8 +50,8 @@ def _rel(x: float, mean: float) -> float:
 
 
 class Witness:
-    """The assessment's figures, looked up one option at a time (docs/model.md, "Value" and
-    "Resource use")."""
+    """The assessment's figures, looked up one option at a time (docs/model.md, sections 2 and 3:
+    "Data of an option" and "Value")."""
 
     def __init__(self, assessment: Assessment):
         self.assessment = assessment

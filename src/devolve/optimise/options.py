@@ -3,7 +3,7 @@
 Pure and vectorised: per-activity, per-neighbourhood and per-configuration data are gathered
 once (one Python pass over activities), then every option's value and resource use is computed
 with numpy broadcasting over the (a, n, c) grid. The formulas are those of docs/model.md,
-section "Value" and "Resource use"; keep the two in step.
+sections 2 and 3 ("Data of an option", "Value"); keep the two in step.
 
 Option k sits at flat index ``k = (a·N + n)·C + c`` (C order), so the order is fixed by the
 order of activities, neighbourhoods and configurations in the assessment: same input, same

@@ -1,8 +1,8 @@
 """Making the model smaller before a solver sees it, without changing its optimum.
 
-* :func:`dominance_mask` sets aside options no optimal plan needs (docs/model.md, "Presolve");
+* :func:`dominance_mask` sets aside options no optimal plan needs (docs/model.md, section 8);
 * :func:`reduce_model` fixes some columns and keeps only the rows the rest can still break
-  (docs/model.md, "Reduction"): pure numpy, no solver.
+  (docs/model.md, section 8): pure numpy, no solver.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def column_upper(model: DevolutionModel, mask: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Reduced:
-    """A model restricted to some free columns, the others fixed (docs/model.md, "Reduction")."""
+    """A model restricted to some free columns, the others fixed (docs/model.md, section 8)."""
 
     lp: highspy.HighsLp
     columns: np.ndarray

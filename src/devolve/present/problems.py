@@ -1,7 +1,7 @@
 """Showing problems to people: one table (sheet, row, column, value, expected, message).
 
 The terminal gets it aligned (``devolve validate``, and any input the command line refuses);
-:mod:`devolve.io.problem_csv` writes the same table as a CSV file, the app shows it too.
+:mod:`devolve.io.problem_csv` writes the same table as a CSV file.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Plans in plain English: one sentence for each kind of explanation, diagnosis and remark.
 
-The optimiser returns records (:mod:`devolve.core.plan`); the command line, the plan workbook,
-the app and the cabinet report all say them through these functions, so a reason reads the
-same wherever it appears.
+The optimiser returns records (:mod:`devolve.core.plan`); the command line, the plan workbook
+and its JSON say them through these functions, and so must anything that shows a plan, so a
+reason reads the same wherever it appears.
 """
 
 from __future__ import annotations
