@@ -41,3 +41,28 @@ def test_code_names_in_the_docs_exist(doc):
         if not all(re.search(rf"\b{re.escape(p.lower())}\b", CODE) for p in parts):
             missing.append(name)
     assert not missing, f"{doc.name} names code that does not exist: {missing}"
+
+
+def test_every_problem_code_is_explained_with_the_guard_s_own_limits():
+    from devolve.core.problems import ProblemCode
+    from devolve.io import guard
+
+    text = (ROOT / "docs" / "input-format.md").read_text(encoding="utf-8")
+    table = text[text.index("## Problems the validator reports"):]
+    listed = re.findall(r"^\| `([a-z-]+)` \|", table, flags=re.M)
+    assert sorted(listed) == sorted(c.value for c in ProblemCode)
+    mib = 1024 * 1024
+    for figure in (f"{guard.MAX_FILE_BYTES // mib} MB", f"{guard.MAX_UNCOMPRESSED_BYTES // mib} MB",
+                   f"{guard.MAX_ENTRIES:,} parts", f"{guard.RATIO_FLOOR_BYTES // mib} MB",
+                   f"{guard.MAX_RATIO} times", f"{guard.MAX_ROWS:,} rows", f"{guard.MAX_COLUMNS} columns"):
+        assert figure in table, figure
+
+
+def test_the_app_accepts_uploads_as_large_as_the_reader_does():
+    import tomllib
+
+    from devolve.io import guard
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == guard.MAX_FILE_BYTES // (1024 * 1024)
+    assert config["browser"]["gatherUsageStats"] is False

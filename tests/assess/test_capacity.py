@@ -2,7 +2,7 @@
 
 import pytest
 
-from devolve.assess.capacity import default_volunteer_hours, neighbourhood, too_large
+from devolve.assess.capacity import default_volunteer_hours, neighbourhood
 from devolve.core import ScoreSource
 
 
@@ -27,4 +27,4 @@ def test_given_hours_are_kept_and_missing_ones_estimated_and_marked(rubric):
 
 def test_a_district_too_large_to_be_a_neighbourhood(rubric):
     largest = rubric.capacity.max_neighbourhood_population
-    assert not too_large(rubric, largest) and too_large(rubric, largest + 1)
+    assert not rubric.capacity.too_large(largest) and rubric.capacity.too_large(largest + 1)

@@ -1,4 +1,4 @@
-"""Co-production capacity: volunteer hours a neighbourhood could give, and places too big to be one.
+"""Co-production capacity: volunteer hours a neighbourhood could give.
 
 When a neighbourhood gives no figure of its own, its capacity is estimated from its population
 and age profile. Willingness to co-produce rises with age, so residents aged 65 and over take
@@ -44,8 +44,3 @@ def neighbourhood(
         intermediaries=intermediaries,
         extra=extra or {},
     )
-
-
-def too_large(rubric: Rubric, population: int) -> bool:
-    """More residents than any place they would call a neighbourhood (the rubric's maximum)."""
-    return population > rubric.capacity.max_neighbourhood_population

@@ -35,6 +35,7 @@ class Family(str, Enum):
 class Sense(str, Enum):
     AT_MOST = "<="
     AT_LEAST = ">="
+    EQUAL = "="
 
 
 class Resource(str, Enum):
@@ -78,7 +79,7 @@ CATALOGUE: dict[Family, Constraint] = {c.family: c for c in (
                stretchable=True, resource=Resource.VOLUNTEER_HOURS, per_neighbourhood=True),
     Constraint(Family.COHERENCE, "Value-chain coherence", Unit.ACTIVITIES, Sense.AT_MOST, None,
                stretchable=False),
-    Constraint(Family.UNIFORM_OFFER, "Same offer in every neighbourhood", Unit.ACTIVITIES, Sense.AT_MOST,
+    Constraint(Family.UNIFORM_OFFER, "Same offer in every neighbourhood", Unit.ACTIVITIES, Sense.EQUAL,
                "offer", stretchable=False),
     Constraint(Family.COLLECTIVE_SHARE, "Share of devolved activities run collectively", Unit.SHARE,
                Sense.AT_LEAST, "min_collective_share", stretchable=True),

@@ -148,6 +148,10 @@ class CapacityAssumptions(Frozen):
     max_neighbourhood_population: int = Field(gt=0)
     """Above this a 'neighbourhood' is bigger than any place residents would call one."""
 
+    def too_large(self, population: int) -> bool:
+        """More residents than any place they would call a neighbourhood."""
+        return population > self.max_neighbourhood_population
+
 
 class RetentionRules(Frozen):
     """When an activity is kept at today's scale whatever its scores."""

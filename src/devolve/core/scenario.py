@@ -12,7 +12,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable
 
+import annotated_types
 from pydantic import Field, field_validator
+from pydantic.fields import FieldInfo
 
 from devolve.core.rubric import Rubric
 from devolve.core.terms import (
@@ -43,15 +45,17 @@ class Setting:
 
     kind: Kind
     meaning: str
-    default: str
-    """The default in words, as the README sheet and the documentation show it."""
+    default: str = ""
+    """The default in words, as the README sheet and the documentation show it (left out: the
+    field's own default, as written)."""
     expected: str | None = None
     """What a number must be, in the words a problem report uses."""
     allowed: str | None = None
     """What to enter, in the README's words, where they differ from ``expected``."""
     minimum: float | None = None
     strict: bool = False
-    """The number must be above ``minimum``, not merely at least it."""
+    """The number must be above ``minimum``, not merely at least it (left out: the field's own
+    bound, ``ge`` or ``gt``)."""
     choices: Callable[[Rubric], tuple[str, ...]] | None = None
     """The values a drop-down offers (from the rubric where they depend on it)."""
     per_criterion: bool = False
@@ -90,8 +94,7 @@ def _configurations(rubric: Rubric) -> tuple[str, ...]:
 class Scenario(Frozen):
     """The limits and choices one optimisation run is made under."""
 
-    name: Annotated[str, Setting(
-        Kind.TEXT, "A name for the scenario, shown on the plan.", "Base scenario")] = "Base scenario"
+    name: Annotated[str, Setting(Kind.TEXT, "A name for the scenario, shown on the plan.")] = "Base scenario"
     weights: Annotated[dict[Criterion, float], Setting(
         Kind.NUMBER, "Relative weight of the {criterion} criterion (weights need not add to 1).",
         "the rubric's default weight", expected="a number, 0 or more", minimum=0, per_criterion=True)]
@@ -114,21 +117,18 @@ class Scenario(Frozen):
         "every configuration in the rubric", choices=_configurations)] = ()
     offer: Annotated[Offer, Setting(
         Kind.CHOICE, "differentiated: each neighbourhood may get its own arrangement; uniform: all get "
-        "the same.", Offer.DIFFERENTIATED.value, choices=_keys(Offer))] = Offer.DIFFERENTIATED
+        "the same.", choices=_keys(Offer))] = Offer.DIFFERENTIATED
     min_collective_share: Annotated[Share, Setting(
-        Kind.SHARE, "Smallest share of devolved activities run by collective arrangements.", "0")] = 0.0
+        Kind.SHARE, "Smallest share of devolved activities run by collective arrangements.")] = 0.0
     min_devolved_per_neighbourhood: Annotated[int, Field(ge=0), Setting(
-        Kind.WHOLE, "Equity floor: each neighbourhood gets at least this many devolved activities.",
-        "0")] = 0
+        Kind.WHOLE, "Equity floor: each neighbourhood gets at least this many devolved activities.")] = 0
     solver: Annotated[SolverName, Setting(
-        Kind.CHOICE, "The optimisation solver.", SolverName.HIGHS.value,
-        choices=_keys(SolverName))] = SolverName.HIGHS
+        Kind.CHOICE, "The optimisation solver.", choices=_keys(SolverName))] = SolverName.HIGHS
     time_limit_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False), Setting(
-        Kind.NUMBER, "Longest the solver may run, in seconds.", "60",
-        expected="a number of seconds above 0", minimum=0, strict=True)] = 60
+        Kind.NUMBER, "Longest the solver may run, in seconds.", expected="a number of seconds above 0")] = 60
     relative_gap: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), Setting(
         Kind.SHARE, "Stop when the plan is proven within this share of the best possible "
-        "(0.005 = 0.5%).", "0.005")] = 0.005
+        "(0.005 = 0.5%).")] = 0.005
     extra: ExtraCells = {}
     """Settings devolve does not use, kept as the user wrote them."""
 
@@ -151,15 +151,31 @@ def _settings() -> tuple[Setting, ...]:
         about = next((m for m in info.metadata if isinstance(m, Setting)), None)
         if about is None:
             continue
+        about = dataclasses.replace(about, field=name, **_from_the_field(about, info))
         if about.per_criterion:
             table += [
-                dataclasses.replace(about, key=f"weight_{c.value}", field=name, criterion=c,
+                dataclasses.replace(about, key=f"weight_{c.value}", criterion=c,
                                     meaning=about.meaning.format(criterion=c.label.lower()))
                 for c in CRITERIA
             ]
         else:
-            table.append(dataclasses.replace(about, key=name, field=name))
+            table.append(dataclasses.replace(about, key=name))
     return tuple(table)
+
+
+def _from_the_field(about: Setting, info: FieldInfo) -> dict[str, Any]:
+    """What a setting leaves out, read from its field: the default and the lower bound."""
+    found: dict[str, Any] = {}
+    if not about.default and not info.is_required():
+        found["default"] = f"{_cell(info.default):g}" if isinstance(info.default, (int, float)) \
+            else str(_cell(info.default))
+    if about.minimum is None:
+        for bound in info.metadata:
+            if isinstance(bound, annotated_types.Ge):
+                found["minimum"] = bound.ge
+            elif isinstance(bound, annotated_types.Gt):
+                found["minimum"], found["strict"] = bound.gt, True
+    return found
 
 
 SETTINGS: tuple[Setting, ...] = _settings()

@@ -26,6 +26,8 @@ class Column:
     """The values accepted, in words (rubric-dependent lists are filled in from the rubric)."""
     aliases: tuple[str, ...] = ()
     width: int = 14
+    minimum: int = 0
+    """The smallest whole number accepted, for whole-number columns."""
 
 
 SERVICES = "Services"
@@ -49,18 +51,16 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     Column("annual_budget", Kind.MONEY, "Net annual revenue budget in pounds.", required=True,
            allowed="a number of pounds, 0 or more (£ signs and commas are fine)",
            aliases=("budget", "net_budget", "net_annual_budget", "annual_budget_gbp"), width=16),
-    Column("statutory", Kind.YES_NO, "Does a statutory duty cover the service? Its governance and "
-           "financing then stay with the council.", blank="no", allowed="yes or no",
+    Column("statutory", Kind.YES_NO, "Does a statutory duty cover the service? Its {statutory_stages} then "
+           "stay with the council.", blank="no", allowed="yes or no",
            aliases=("statutory_duty",), width=11),
     Column("outcomes", Kind.KEYS, "The outcomes the service serves, from the rubric's outcome frameworks.",
            blank="none", allowed="outcome keys separated by semicolons ({outcomes})", aliases=("outcome",),
            width=30),
     Column("lgsl_id", Kind.WHOLE, "Local Government Service List identifier, to compare services across "
            "councils.", blank="none", allowed="a whole number, 1 or more",
-           aliases=("lgsl", "lgsl_code", "lgsl_number"), width=10),
+           aliases=("lgsl", "lgsl_code", "lgsl_number"), width=10, minimum=1),
 )
-
-SCORE_KEYS = ("outcomes", "unbundling", "partnership", "resilience")
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("service_id", Kind.ID, "The service this activity belongs to (its id on the Services sheet).",
@@ -101,7 +101,7 @@ NEIGHBOURHOOD_COLUMNS: tuple[Column, ...] = (
     Column("name", Kind.TEXT, "The name residents use for the place.", required=True,
            aliases=("neighbourhood", "neighbourhood_name", "ward", "area"), width=24),
     Column("population", Kind.WHOLE, "Residents living there.", required=True,
-           allowed="a whole number, 1 or more", aliases=("residents",), width=12),
+           allowed="a whole number, 1 or more", aliases=("residents",), width=12, minimum=1),
     Column("share_aged_65_plus", Kind.SHARE, "Share of residents aged 65 and over (willingness to "
            "co-produce rises with age).", required=True, allowed="0 to 1, or a percentage like 23%",
            aliases=("aged_65_plus", "share_65_plus", "share_aged_65", "over_65s", "share_over_65"), width=14),
@@ -165,6 +165,13 @@ def allowed_text(column: Column, rubric: Rubric) -> str:
     """The column's accepted values in words, with the rubric's own lists filled in."""
     levels = f"{rubric.scale_min} to {rubric.scale_max}"
     return column.allowed.format(levels=levels, outcomes=", ".join(rubric.outcomes))
+
+
+def meaning_text(column: Column, rubric: Rubric) -> str:
+    """What the column means, with the rubric's own rules filled in."""
+    stages = [s.value for s in rubric.retention.statutory_stages] or ["no stage"]
+    named = stages[0] if len(stages) == 1 else ", ".join(stages[:-1]) + " and " + stages[-1]
+    return column.meaning.format(statutory_stages=named)
 
 
 def choices(sheet: str, column: Column, rubric: Rubric) -> tuple[str, ...]:

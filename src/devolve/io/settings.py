@@ -115,7 +115,8 @@ def read_setting(setting: Setting, raw: Any, rubric: Rubric) -> Any:
     if kind == Kind.SHARE:
         return cells.share(raw)
     if kind == Kind.WHOLE:
-        return cells.whole(raw, 0, "a whole number, 0 or more")
+        minimum = int(setting.minimum or 0)
+        return cells.whole(raw, minimum, f"a whole number, {minimum} or more")
     if kind == Kind.CHOICE:
         return cells.choice(raw, setting.choices(rubric))
     if kind == Kind.KEYS:

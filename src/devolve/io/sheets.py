@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 from pydantic import ValidationError
 
-from devolve.assess.capacity import neighbourhood, too_large
+from devolve.assess.capacity import neighbourhood
 from devolve.assess.decompose import ActivityRecord
 from devolve.core.domain import Neighbourhood, Service
 from devolve.core.problems import ProblemCode
@@ -24,10 +24,12 @@ from devolve.io.cells import CellError
 from devolve.io.columns import (
     ACTIVITIES,
     COLUMNS,
+    NEIGHBOURHOODS,
     SCENARIO,
     SERVICES,
     allowed_text,
     header_lookup,
+    meaning_text,
     normalise_header,
 )
 from devolve.io.findings import Findings
@@ -127,7 +129,7 @@ class SheetReader:
                     ProblemCode.COLUMN_MISSING,
                     f"the sheet has no '{col.key}' column (headers found: {found_headers})",
                     sheet=self.sheet, row=1, column=col.key,
-                    expected=f"a column headed '{col.key}': {col.meaning}",
+                    expected=f"a column headed '{col.key}': {meaning_text(col, self.rubric)}",
                 )
         return ok
 
@@ -146,7 +148,7 @@ class SheetReader:
                     if col.required:
                         row.ok = False
                         self.problem(row, key, ProblemCode.VALUE_MISSING, "a value is needed here" +
-                                     self.formula_hint, allowed_text(col, self.rubric) or col.meaning)
+                                     self.formula_hint, allowed_text(col, self.rubric) or meaning_text(col, self.rubric))
                     continue
                 try:
                     value = converters[key](raw)
@@ -196,7 +198,8 @@ def _id(raw: Any) -> str | None:
     return value
 
 
-def _whole(minimum: int, expected: str) -> Callable[[Any], int | None]:
+def _whole(sheet: str, key: str, expected: str) -> Callable[[Any], int | None]:
+    minimum = next(c.minimum for c in COLUMNS[sheet] if c.key == key)
     return lambda raw: cells.whole(raw, minimum, expected)
 
 
@@ -218,7 +221,7 @@ def read_services(reader: SheetReader, rubric: Rubric) -> tuple[list[Service], s
         "annual_budget": cells.money,
         "statutory": cells.yes_no,
         "outcomes": cells.items,
-        "lgsl_id": _whole(1, "a whole number, 1 or more (the LGSL service identifier)"),
+        "lgsl_id": _whole(SERVICES, "lgsl_id", "a whole number, 1 or more (the LGSL service identifier)"),
     })
     if not rows:
         reader.found.add(ProblemCode.SHEET_EMPTY, "the Services sheet lists no services", sheet=SERVICES,
@@ -389,11 +392,11 @@ def read_neighbourhoods(reader: SheetReader, rubric: Rubric) -> list[Neighbourho
     rows = reader.rows({
         "neighbourhood_id": _id,
         "name": cells.text,
-        "population": _whole(1, "a whole number of residents, 1 or more"),
+        "population": _whole(NEIGHBOURHOODS, "population", "a whole number of residents, 1 or more"),
         "share_aged_65_plus": cells.share,
         "volunteer_hours": lambda raw: cells.at_least(cells.number(raw, "hours a year, 0 or more"), 0,
                                                       "hours a year, 0 or more"),
-        "intermediaries": _whole(0, "a whole number, 0 or more"),
+        "intermediaries": _whole(NEIGHBOURHOODS, "intermediaries", "a whole number, 0 or more"),
     })
     largest = rubric.capacity.max_neighbourhood_population
     first_row: dict[str, int] = {}
@@ -401,7 +404,7 @@ def read_neighbourhoods(reader: SheetReader, rubric: Rubric) -> list[Neighbourho
     for row in rows:
         _claim_id(reader, row, "neighbourhood_id", first_row, "neighbourhood")
         population = row.values.get("population")
-        if population is not None and too_large(rubric, population):
+        if population is not None and rubric.capacity.too_large(population):
             reader.problem(row, "population", ProblemCode.NEIGHBOURHOOD_TOO_LARGE,
                            f"{population:,} residents is larger than any place residents would call a "
                            "neighbourhood (the rubric's capacity.max_neighbourhood_population)",

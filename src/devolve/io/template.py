@@ -21,6 +21,7 @@ from devolve.io.columns import (
     Column,
     allowed_text,
     choices,
+    meaning_text,
 )
 from devolve.io.toml import load_rubric
 from devolve.io.write import scenario_row_kinds
@@ -39,7 +40,7 @@ def readme_rows(rubric: Rubric) -> list[list[str]]:
     rows: list[list[str]] = []
     for sheet in SHEETS:
         for col in COLUMNS[sheet]:
-            rows.append([sheet, col.key, "yes" if col.required else "no", col.meaning,
+            rows.append([sheet, col.key, "yes" if col.required else "no", meaning_text(col, rubric),
                          allowed_text(col, rubric) or _kind_words(col), col.blank or "—"])
     for spec in SETTINGS:
         rows.append([f"{SCENARIO} setting", spec.key, "no", spec.meaning, _setting_allowed(spec, rubric),
@@ -185,7 +186,7 @@ def _column_check(ws: Any, sheet: str, j: int, col: Column, rubric: Rubric, list
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.error, dv.errorTitle = "Enter a number, 0 or more.", "Not a number"
     elif col.kind == Kind.WHOLE:
-        minimum = "0" if col.key == "intermediaries" else "1"
+        minimum = str(col.minimum)
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=minimum, allow_blank=True)
         dv.error, dv.errorTitle = f"Enter a whole number, {minimum} or more.", "Not a whole number"
     else:
@@ -218,8 +219,9 @@ def _scenario_checks(ws: Any, rubric: Rubric, lists: _Lists) -> None:
             dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
             dv.error, dv.errorTitle = "Enter a share from 0 to 1.", "Not a share"
         elif spec.kind == Kind.WHOLE:
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-            dv.error, dv.errorTitle = "Enter a whole number, 0 or more.", "Not a whole number"
+            minimum = int(spec.minimum or 0)
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True)
+            dv.error, dv.errorTitle = f"Enter a whole number, {minimum} or more.", "Not a whole number"
         else:
             continue
         ws.add_data_validation(dv)
@@ -227,7 +229,7 @@ def _scenario_checks(ws: Any, rubric: Rubric, lists: _Lists) -> None:
 
 
 def _hint(col: Column, rubric: Rubric) -> str:
-    parts = [col.meaning]
+    parts = [meaning_text(col, rubric)]
     allowed = allowed_text(col, rubric)
     if allowed:
         parts.append(f"Enter {allowed}.")
@@ -248,7 +250,7 @@ def _setting_allowed(spec: Setting, rubric: Rubric) -> str:
         Kind.TEXT: "text",
         Kind.MONEY: "a number of pounds, 0 or more",
         Kind.SHARE: "0 to 1, or a percentage",
-        Kind.WHOLE: "a whole number, 0 or more",
+        Kind.WHOLE: f"a whole number, {int(spec.minimum or 0)} or more",
         Kind.NUMBER: spec.allowed or spec.expected or "a number",
     }.get(spec.kind, spec.kind.value)
 

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from devolve.core.limits import CATALOGUE, Family, Sense
+from devolve.core.limits import BUDGETS, CATALOGUE, Family, Sense
 from devolve.core.rubric import CoherenceRule
 from devolve.core.scenario import Scenario
 from devolve.core.terms import Offer
@@ -21,7 +21,7 @@ from devolve.optimise.options import OptionArrays
 
 LE, GE, EQ = -1, 1, 0
 """Row senses as stored in :attr:`ModelMatrix.sense`."""
-_SENSE = {Sense.AT_MOST: LE, Sense.AT_LEAST: GE}
+_SENSE = {Sense.AT_MOST: LE, Sense.AT_LEAST: GE, Sense.EQUAL: EQ}
 
 
 @dataclass(frozen=True)
@@ -126,16 +126,14 @@ class _Rows:
         self.blocks: dict[Family, RowBlock] = {}
         self.n = 0
 
-    def add(self, family: Family, counts, cols, vals, rhs, scopes: Sequence[tuple[str, ...]],
-            sense: int | None = None) -> None:
+    def add(self, family: Family, counts, cols, vals, rhs, scopes: Sequence[tuple[str, ...]]) -> None:
         m = len(scopes)
         if m == 0:
             return
         self.counts.append(np.asarray(counts, dtype=np.int64))
         self.cols.append(np.asarray(cols, dtype=np.int32))
         self.vals.append(np.asarray(vals, dtype=float))
-        row_sense = _SENSE[CATALOGUE[family].sense] if sense is None else sense
-        self.sense.append(np.full(m, row_sense, dtype=np.int8))
+        self.sense.append(np.full(m, _SENSE[CATALOGUE[family].sense], dtype=np.int8))
         self.rhs.append(np.broadcast_to(np.asarray(rhs, dtype=float), (m,)).copy())
         self.blocks[family] = RowBlock(family, self.n, self.n + m, tuple(scopes))
         self.n += m
@@ -178,10 +176,11 @@ def build_matrix(arr: OptionArrays, scenario: Scenario, rules: Sequence[Coherenc
         rows.add(Family.ONE_CONFIGURATION, np.full(A * N, C), all_cols, ones, 1.0,
                  [(arr.activity_ids[a], arr.neighbourhood_ids[n]) for a in range(A) for n in range(N)])
     # the budgets: Σ use·x ≤ limit, over every option or over each neighbourhood's options
-    for family in (Family.TRANSITION_BUDGET, Family.RUNNING_COST, Family.CONTINGENCY_RESERVE, Family.CAPACITY):
-        use = arr.use(CATALOGUE[family].resource)
+    for budget in BUDGETS:
+        family = budget.family
+        use = arr.use(budget.resource)
         rhs = limit_rhs(family, scenario, arr)
-        if CATALOGUE[family].per_neighbourhood:
+        if budget.per_neighbourhood:
             rows.add(family, per_n, by_n, use[by_n], rhs, hoods)
         else:
             rows.add(family, [K], all_cols, use, rhs, [()])
@@ -194,7 +193,7 @@ def build_matrix(arr: OptionArrays, scenario: Scenario, rules: Sequence[Coherenc
         vals = np.tile([1.0, -1.0], K)
         rows.add(Family.UNIFORM_OFFER, np.full(K, 2), cols, vals, 0.0,
                  [(arr.activity_ids[a], arr.neighbourhood_ids[n], arr.configurations[c])
-                  for a in range(A) for n in range(N) for c in range(C)], sense=EQ)
+                  for a in range(A) for n in range(N) for c in range(C)])
     # collective_share: Σ_coll x ≥ m Σ x  ⇔  Σ (collective − m) x ≥ 0
     m = scenario.min_collective_share
     if m > 0:

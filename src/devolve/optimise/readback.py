@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from devolve.core.limits import CATALOGUE, LIMITS, Family, Sense
+from devolve.core.limits import CATALOGUE, LIMITS, Family, Resource, Sense
 from devolve.core.plan import Decision, LimitUse, Plan, PlanMethod, PlanStatus, SolveNote
 from devolve.core.terms import CRITERIA
 from devolve.optimise.model import DevolutionModel
@@ -103,8 +103,7 @@ def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ..
     arr = model.options
     contrib = arr.deviation[chosen] * model.weights
     a, n, c = arr.a[chosen].tolist(), arr.n[chosen].tolist(), arr.c[chosen].tolist()
-    uses = [arr.transition_cost[chosen].tolist(), arr.running_change[chosen].tolist(),
-            arr.contingency[chosen].tolist(), arr.volunteer_hours[chosen].tolist()]
+    uses = {r.value: arr.use(r)[chosen].tolist() for r in Resource}
     values = contrib.sum(axis=1).tolist()
     contrib_rows = contrib.tolist()
     out = []
@@ -119,10 +118,7 @@ def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ..
             configuration=arr.configurations[c[i]],
             value=values[i],
             contributions=dict(zip(CRITERIA, contrib_rows[i])),
-            transition_cost=uses[0][i],
-            running_change=uses[1][i],
-            contingency=uses[2][i],
-            volunteer_hours=uses[3][i],
+            **{resource: column[i] for resource, column in uses.items()},
         ))
     return tuple(out)
 

@@ -131,7 +131,7 @@ def _marginal_unit(unit: Unit) -> tuple[str, float]:
 
 def neighbourhoods_table(assessment: Assessment, plan: Plan) -> pd.DataFrame:
     """What the plan asks of, and gives to, each neighbourhood, also in the Four Co's terms."""
-    limit = assessment.rubric.capacity.max_neighbourhood_population
+    capacity = assessment.rubric.capacity
     rows = []
     for hood in assessment.neighbourhoods:
         mine = [d for d in plan.decisions if d.neighbourhood_id == hood.neighbourhood_id]
@@ -140,7 +140,7 @@ def neighbourhoods_table(assessment: Assessment, plan: Plan) -> pd.DataFrame:
             "Neighbourhood": hood.name,
             "Population": hood.population,
             "Aged 65+ (%)": hood.share_aged_65_plus,
-            "Larger than a neighbourhood": "yes" if hood.population > limit else "no",
+            "Larger than a neighbourhood": "yes" if capacity.too_large(hood.population) else "no",
             "Devolved activities": len(mine),
             "Value": round(sum(d.value for d in mine), 4),
             "Volunteer hours available": round(hood.volunteer_hours),

@@ -101,7 +101,7 @@ def obstacle_lines(assessment: Assessment, plan: Plan) -> list[str]:
     lines: list[str] = []
     for (kind, family), group in groupby(plan.diagnosis, key=lambda o: (o.kind, o.family)):
         group = list(group)
-        if kind == ObstacleKind.LIMIT_SHORT and family in (Family.CAPACITY, Family.EQUITY) and len(group) > GROUPED:
+        if kind == ObstacleKind.LIMIT_SHORT and CATALOGUE[family].per_neighbourhood and len(group) > GROUPED:
             lines.append(_grouped(assessment, family, group))
         else:
             lines.extend(_obstacle(assessment, plan, o) for o in group)
