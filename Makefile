@@ -40,4 +40,4 @@ $(INSTALLED): pyproject.toml | check-python
 	@echo "devolve: installed."
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info src/*.egg-info
+	rm -rf $(VENV) .venv .venv-* build dist *.egg-info src/*.egg-info

@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "usecases": {"core", "assess", "io", "optimise", "present"},
     "testing": {"core", "assess", "io"},
     "bench": {"core", "io", "optimise", "present", "testing", "usecases"},
-    "commands": {"core", "io", "present", "usecases"},
+    "commands": {"core", "present", "usecases"},
     "cli": {"core", "present", "commands"},
     "app": {"core", "present", "usecases"},
 }

@@ -9,13 +9,13 @@ from devolve.io.read import read_assessment
 from devolve.io.resources import rubric_file
 from devolve.usecases import (
     CannotPlan,
-    assess_file,
     plan_and_explain,
     read_input,
     sample_assessment,
     validate_file,
     write_blank_template,
     write_plan_workbook,
+    write_problem_report,
 )
 
 
@@ -36,12 +36,22 @@ def test_a_scenario_file_overrides_the_workbook(sample_path, tmp_path):
     assert [(p.file, p.column) for p in exc.value.report.errors] == [("bad.toml", "offer")]
 
 
-def test_assess_file_reads_plans_and_reports_progress(sample_path):
+def test_plan_and_explain_reports_progress(sample_path):
     said = []
-    result = assess_file(sample_path, progress=said.append)
-    assert result.plan.status in (PlanStatus.OPTIMAL, PlanStatus.WITHIN_GAP)
-    assert result.plan.decisions and result.plan.alternatives and result.plan.price_of_uniformity is not None
-    assert said[0] == "Reading the workbook…" and said[-1] == "Explaining the plan…"
+    assessment, _ = read_input(sample_path)
+    plan = plan_and_explain(assessment, progress=said.append)
+    assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.WITHIN_GAP)
+    assert plan.decisions and plan.alternatives and plan.price_of_uniformity is not None
+    assert said == ["Building model…", "Solving…", "Reading the plan…", "Explaining the plan…"]
+
+
+def test_the_problem_report_is_a_csv_table(make_workbook, tmp_path):
+    bad = make_workbook({"Services": [["service_id"], ["S1"]]})
+    out = tmp_path / "problems.csv"
+    write_problem_report(validate_file(bad), out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "severity,file,sheet,row,column,value,expected,message,code"
+    assert len(lines) > 1 and all(line.startswith(("error,", "warning,")) for line in lines[1:])
 
 
 def test_no_neighbourhood_means_nothing_to_plan(make_workbook, services_rows):

@@ -2,7 +2,7 @@
 
 * :func:`synthetic_assessment` — a seeded synthetic council of any size, with limits set so
   that they bind (the benchmark's S, M and L, and the tests' larger cases);
-* :func:`arrangement` and :func:`one_service_council` — a single service with chosen stages
+* :func:`configuration` and :func:`one_service_council` — a single service with chosen stages
   and scores, small enough that every expected plan in the tests is worked out by hand.
 """
 
@@ -101,7 +101,7 @@ def synthetic_assessment(
     return assemble(rubric, svc, records, hoods, scenario)
 
 
-def arrangement(key: str, collective: bool, setup: float, factor: float = 1.0, hours: float = 0.0,
+def configuration(key: str, collective: bool, setup: float, factor: float = 1.0, hours: float = 0.0,
                 risk: float = 0.0) -> PartnershipConfiguration:
     """A partnership configuration suited to every stage, with a flat set-up fee in £, a running
     cost factor, volunteer hours per £1,000 and a risk of failure."""
@@ -133,7 +133,7 @@ def one_service_council(
     """
     prior = rubric.service_types[ServiceType.PERSONAL].replace(lost_economies_of_scale=0.0)
     r = rubric.replace(
-        configurations=configs or (arrangement("solo", False, 1000), arrangement("group", True, 3000)),
+        configurations=configs or (configuration("solo", False, 1000), configuration("group", True, 3000)),
         coherence=tuple(coherence),
         service_types={**rubric.service_types, ServiceType.PERSONAL: prior},
     )

@@ -18,9 +18,9 @@ from devolve.core.domain import Assessment
 from devolve.core.plan import Obstacle, ObstacleKind, Plan, PlanStatus
 from devolve.core.problems import ProblemReport
 from devolve.core.rubric import Rubric
-from devolve.io.read import read_assessment
+from devolve.io.problem_csv import write_problems_csv
+from devolve.io.read import read_assessment, read_sample
 from devolve.io.read import validate_file as _validate
-from devolve.io.resources import sample_file
 from devolve.io.template import write_template
 from devolve.io.toml import load_rubric, load_scenario_toml
 from devolve.io.write import write_workbook
@@ -31,15 +31,6 @@ PathLike = str | Path | Traversable
 
 class CannotPlan(Exception):
     """The assessment is valid but there is nothing to plan for (no neighbourhood)."""
-
-
-@dataclass(frozen=True)
-class Assessed:
-    """An assessment read from a file, what was worth warning about, and its plan."""
-
-    assessment: Assessment
-    warnings: ProblemReport
-    plan: Plan
 
 
 def rubric_from(path: PathLike | None = None) -> Rubric:
@@ -94,15 +85,6 @@ def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *
     return explain(model, plan, price_of_uniformity=price_of_uniformity)
 
 
-def assess_file(path: str | Path, *, rubric: PathLike | None = None, scenario: PathLike | None = None,
-                progress: Progress | None = None, display_name: str | None = None) -> Assessed:
-    """Read an input file and plan for it, in one step."""
-    if progress is not None:
-        progress("Reading the workbook…")
-    assessment, warnings = read_input(path, rubric=rubric, scenario=scenario, display_name=display_name)
-    return Assessed(assessment, warnings, plan_and_explain(assessment, progress))
-
-
 def write_plan_workbook(assessment: Assessment, plan: Plan, out: str | Path) -> None:
     """The assessment's sheets and the plan's (Plan, Decisions, Limits, Neighbourhoods summary,
     Retained) in one workbook that loads again as the same assessment."""
@@ -116,7 +98,11 @@ def write_blank_template(out: str | Path, rubric: Rubric | None = None) -> None:
     write_template(out, rubric if rubric is not None else rubric_from())
 
 
+def write_problem_report(report: ProblemReport, out: str | Path) -> None:
+    """Every problem as a CSV table a consultant can sort and filter, safe to open in Excel."""
+    write_problems_csv(report, out)
+
+
 def sample_assessment() -> tuple[Assessment, ProblemReport]:
     """The bundled sample council, read like any other workbook."""
-    with as_file(sample_file()) as path:
-        return read_assessment(path, rubric_from())
+    return read_sample(rubric_from())

@@ -6,7 +6,7 @@ from devolve.core import Stage
 from devolve.core.limits import Family
 from devolve.core.plan import Obstacle, ObstacleKind, PlanStatus
 from devolve.present.words import obstacle_lines
-from devolve.testing import arrangement as cfg
+from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
 from devolve.usecases import plan_and_explain
 

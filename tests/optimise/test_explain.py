@@ -9,7 +9,7 @@ from devolve.optimise.explain import explain, marginal_values
 from devolve.optimise.model import build_model
 from devolve.optimise.readback import plan_vector
 from devolve.optimise.solve import solve
-from devolve.testing import arrangement as cfg
+from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
 from devolve.usecases import plan_and_explain
 

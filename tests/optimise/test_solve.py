@@ -8,7 +8,7 @@ from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
 from devolve.optimise.presolve import dominance_mask
 from devolve.optimise.solve import solve
-from devolve.testing import arrangement as cfg
+from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
 from devolve.testing import synthetic_assessment
 from devolve.usecases import plan_and_explain

@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 from devolve.commands.output import cannot_write
-from devolve.io.problem_csv import write_problems_csv
 from devolve.present.problems import print_problems
-from devolve.usecases import validate_file
+from devolve.usecases import validate_file, write_problem_report
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     print_problems(report, sys.stdout, name=args.file.name)
     if args.csv_report:
         try:
-            write_problems_csv(report, args.csv_report)
+            write_problem_report(report, args.csv_report)
         except OSError as exc:
             return cannot_write(args.csv_report, exc)
     return 0 if report.ok else 2

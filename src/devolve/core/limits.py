@@ -48,7 +48,7 @@ class Resource(str, Enum):
 
 
 @dataclass(frozen=True)
-class Constraint:
+class ConstraintFamily:
     """One family: what it is called, what sets it and what it counts."""
 
     family: Family
@@ -66,28 +66,28 @@ class Constraint:
     per_neighbourhood: bool = False
 
 
-CATALOGUE: dict[Family, Constraint] = {c.family: c for c in (
-    Constraint(Family.ONE_CONFIGURATION, "At most one arrangement per activity and neighbourhood",
+CATALOGUE: dict[Family, ConstraintFamily] = {c.family: c for c in (
+    ConstraintFamily(Family.ONE_CONFIGURATION, "At most one arrangement per activity and neighbourhood",
                Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
-    Constraint(Family.TRANSITION_BUDGET, "One-off transition budget", Unit.POUNDS, Sense.AT_MOST,
+    ConstraintFamily(Family.TRANSITION_BUDGET, "One-off transition budget", Unit.POUNDS, Sense.AT_MOST,
                "transition_budget", stretchable=True, resource=Resource.TRANSITION_COST),
-    Constraint(Family.RUNNING_COST, "Change in annual running cost", Unit.POUNDS, Sense.AT_MOST,
+    ConstraintFamily(Family.RUNNING_COST, "Change in annual running cost", Unit.POUNDS, Sense.AT_MOST,
                "running_cost_limit", stretchable=True, resource=Resource.RUNNING_CHANGE),
-    Constraint(Family.CONTINGENCY_RESERVE, "Contingency reserve", Unit.POUNDS, Sense.AT_MOST,
+    ConstraintFamily(Family.CONTINGENCY_RESERVE, "Contingency reserve", Unit.POUNDS, Sense.AT_MOST,
                "contingency_reserve", stretchable=True, resource=Resource.CONTINGENCY),
-    Constraint(Family.CAPACITY, "Volunteer hours", Unit.HOURS, Sense.AT_MOST, "capacity_use",
+    ConstraintFamily(Family.CAPACITY, "Volunteer hours", Unit.HOURS, Sense.AT_MOST, "capacity_use",
                stretchable=True, resource=Resource.VOLUNTEER_HOURS, per_neighbourhood=True),
-    Constraint(Family.COHERENCE, "Value-chain coherence", Unit.ACTIVITIES, Sense.AT_MOST, None,
+    ConstraintFamily(Family.COHERENCE, "Value-chain coherence", Unit.ACTIVITIES, Sense.AT_MOST, None,
                stretchable=False),
-    Constraint(Family.UNIFORM_OFFER, "Same offer in every neighbourhood", Unit.ACTIVITIES, Sense.EQUAL,
+    ConstraintFamily(Family.UNIFORM_OFFER, "Same offer in every neighbourhood", Unit.ACTIVITIES, Sense.EQUAL,
                "offer", stretchable=False),
-    Constraint(Family.COLLECTIVE_SHARE, "Share of devolved activities run collectively", Unit.SHARE,
+    ConstraintFamily(Family.COLLECTIVE_SHARE, "Share of devolved activities run collectively", Unit.SHARE,
                Sense.AT_LEAST, "min_collective_share", stretchable=True),
-    Constraint(Family.EQUITY, "Devolved activities per neighbourhood", Unit.ACTIVITIES, Sense.AT_LEAST,
+    ConstraintFamily(Family.EQUITY, "Devolved activities per neighbourhood", Unit.ACTIVITIES, Sense.AT_LEAST,
                "min_devolved_per_neighbourhood", stretchable=True, per_neighbourhood=True),
 )}
 
-LIMITS: tuple[Constraint, ...] = tuple(c for c in CATALOGUE.values() if c.stretchable)
+LIMITS: tuple[ConstraintFamily, ...] = tuple(c for c in CATALOGUE.values() if c.stretchable)
 """The families reported as limits in a plan, in the order plans list them."""
-BUDGETS: tuple[Constraint, ...] = tuple(c for c in LIMITS if c.resource is not None)
+BUDGETS: tuple[ConstraintFamily, ...] = tuple(c for c in LIMITS if c.resource is not None)
 """The limits an option spends a resource of (the rest are floors on counts and shares)."""

@@ -5,6 +5,7 @@ Anything unexpected while reading becomes a located FILE_UNREADABLE problem, nev
 
 from __future__ import annotations
 
+from importlib.resources import as_file
 from pathlib import Path
 from typing import Mapping
 
@@ -20,6 +21,7 @@ from devolve.io.columns import ACTIVITIES, NEIGHBOURHOODS, SCENARIO, SERVICES
 from devolve.io.findings import Findings, shorten
 from devolve.io.grid import Table, read_csv, read_xlsx
 from devolve.io.guard import check_file
+from devolve.io.resources import sample_file
 from devolve.io.sheets import (
     FORMULA_HINT,
     SheetReader,
@@ -69,6 +71,12 @@ def read_assessment(
     if assessment is None or not report.ok:
         raise InvalidInput(report)
     return assessment, report
+
+
+def read_sample(rubric: Rubric | None = None) -> tuple[Assessment, ProblemReport]:
+    """The sample council devolve ships with, read like any other workbook."""
+    with as_file(sample_file()) as path:
+        return read_assessment(path, rubric)
 
 
 def validate_file(

@@ -109,7 +109,7 @@ def elastic_diagnosis(model: DevolutionModel) -> list[Obstacle] | None:
     out = []
     for i, s, size in zip(rows_arr, slack, scale):
         if s > SLACK_TOL * size:
-            block = mat.family_of(int(i))
+            block = mat.block_of(int(i))
             out.append(Obstacle(kind=ObstacleKind.LIMIT_SHORT, family=block.family,
                                 neighbourhood_id=block.neighbourhood(int(i)), short_by=float(s)))
     return out

@@ -78,11 +78,11 @@ class ModelMatrix:
             names.extend(block.name(i) for i in range(block.start, block.stop))
         return names
 
-    def family_of(self, row: int) -> RowBlock:
+    def block_of(self, row: int) -> RowBlock:
         return next(b for b in self.blocks.values() if b.start <= row < b.stop)
 
-    def activity(self, x: np.ndarray) -> np.ndarray:
-        """Row activities A·x."""
+    def row_totals(self, x: np.ndarray) -> np.ndarray:
+        """What ``x`` puts on each row: A·x."""
         if self.n_rows == 0:
             return np.zeros(0)
         prod = self.data * x[self.indices]

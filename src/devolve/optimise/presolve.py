@@ -83,7 +83,7 @@ def reduce_model(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, fixed_va
     break (their largest possible use stays within the bound). Pure numpy, no solver.
     """
     x_fixed = np.where(free, 0.0, fixed_value)
-    used = mat.activity(x_fixed)
+    used = mat.row_totals(x_fixed)
     lo, hi = mat.row_bounds()
     lo, hi = lo - used, hi - used
     free = free & (upper > 0)
@@ -111,7 +111,7 @@ def reduce_model(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, fixed_va
 
 def feasible(mat: ModelMatrix, x: np.ndarray, tol: float = 1e-6) -> bool:
     """Whether ``x`` keeps every row of ``mat`` (within a tolerance relative to each limit)."""
-    act = mat.activity(x)
+    act = mat.row_totals(x)
     lo, hi = mat.row_bounds()
     scale = np.maximum(1.0, np.abs(mat.rhs))
     return bool(np.all(act <= hi + tol * scale) and np.all(act >= lo - tol * scale))

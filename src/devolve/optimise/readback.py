@@ -133,7 +133,7 @@ def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
     """
     arr, mat = model.options, model.matrix
     A, N, C = arr.shape
-    act = mat.activity(x)
+    act = mat.row_totals(x)
     xs = x[: mat.n_x]
     chosen = (xs > 0.5).reshape(A * N, C) if C else np.zeros((0, 0), bool)
     current_value = np.repeat((model.value.reshape(A * N, C) * chosen).sum(axis=1), C) if C else xs
