@@ -1,9 +1,11 @@
 """The plan's tables add up to the plan, and the summary says what binds."""
 
+import pandas as pd
 import pytest
 
 from devolve.core import Stage
 from devolve.present.tables import plan_sheets, summary_lines
+from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
 from devolve.usecases import plan_and_explain
 
@@ -55,3 +57,20 @@ def test_summary_lines(planned):
     assert f"Status: {plan.status.value} ({plan.method.value}," in text
     assert "One-off transition budget" in text and "£5,000" in text
     assert "By the Four Co's: Co-commissioning" in text
+
+
+def test_floors_and_a_required_saving_read_in_their_own_units(rubric):
+    # an equity floor of one activity per neighbourhood, and a saving of £1 a year required
+    a = tiny(rubric, {Stage.DELIVERY: 4, Stage.DESIGN: 3}, hoods=(("N1", 10_000, 5_000.0), ("N2", 6_000, 5_000.0)),
+             configs=(cfg("solo", False, 1000, factor=0.9), cfg("group", True, 3000, factor=1.2)),
+             min_devolved_per_neighbourhood=1, min_collective_share=0.25, running_cost_limit=-1)
+    plan = plan_and_explain(a, price_of_uniformity=False)
+    limits = plan_sheets(a, plan)["Limits"].set_index("Limit")
+    floor = limits.loc["Devolved activities per neighbourhood in N1"]
+    assert (floor["Kind"], floor["Unit"]) == ("at least", "activities")
+    assert floor["Value of a little more"].endswith("per activity")
+    assert limits.loc["Share of devolved activities run collectively", "Value of a little more"].endswith(
+        "per percentage point")
+    saving = limits.loc["Change in annual running cost"]
+    assert saving["Limit value"] == -1 and saving["Used"] < 0
+    assert pd.isna(saving["Used (%)"])  # blank: a share of a negative limit would read as an overrun

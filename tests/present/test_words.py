@@ -77,8 +77,8 @@ def test_near_misses_name_the_limits_by_neighbourhood():
                     blocked_by=((Family.TRANSITION_BUDGET, None), (Family.CAPACITY, "N2")))
     assert near_miss_reason(miss, ARRANGEMENTS, NAMES) == (
         "Community group: left out: it would need more of One-off transition budget, Volunteer hours in "
-        "Southmead, which the plan uses in full")
-    for reason in (LeftOut.RULE, LeftOut.STOPPED_AT_GAP):
+        "Southmead than the plan has left")
+    for reason in (LeftOut.RULE, LeftOut.STOPPED_AT_GAP, LeftOut.STOPPED_AT_TIME):
         assert near_miss_reason(miss.replace(reason=reason, blocked_by=()), ARRANGEMENTS, NAMES).startswith(
             "Community group: left out: ")
     assert limit_label(Family.EQUITY, "N1", NAMES) == "Devolved activities per neighbourhood in Northfield"

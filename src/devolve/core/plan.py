@@ -95,11 +95,13 @@ class LeftOut(str, Enum):
     """Why a valuable option is not in the plan."""
 
     LIMITS_FULL = "limits full"
-    """It needs more of a limit the plan uses in full."""
+    """It needs more of a limit than the plan has left."""
     RULE = "rule"
-    """A rule (coherence, a uniform offer, a floor) keeps it out."""
+    """It fits every limit, but a rule (coherence, a uniform offer, a floor) keeps it out."""
     STOPPED_AT_GAP = "stopped within gap"
     """The solver stopped within the gap asked for before reaching it."""
+    STOPPED_AT_TIME = "stopped at the time limit"
+    """The solver stopped at the time limit before reaching it."""
 
 
 class NearMiss(OfActivity):
@@ -110,7 +112,7 @@ class NearMiss(OfActivity):
     value: float
     reason: LeftOut
     blocked_by: tuple[tuple[Family, str | None], ...] = ()
-    """The binding limits it would need more of, as (family, neighbourhood_id)."""
+    """The limits it would need more of than the plan has left, as (family, neighbourhood_id)."""
 
 
 class ObstacleKind(str, Enum):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from devolve.core.limits import CATALOGUE, Sense
+from devolve.core.limits import CATALOGUE, Family, Sense
 from devolve.core.plan import Alternative, LeftOut, LimitUse, NearMiss, Plan, PlanStatus
 from devolve.core.terms import Offer
 from devolve.optimise.highs import Deadline, highs_lp, run_highs
@@ -82,18 +82,20 @@ def near_misses(model: DevolutionModel, plan: Plan, x: np.ndarray) -> tuple[Near
     best_v = value.max(axis=2)
     candidates = np.argwhere(open_pair & (best_v > 0))
     order = np.argsort(-best_v[candidates[:, 0], candidates[:, 1]], kind="stable")[:NEAR_MISSES]
-    full = [lim for lim in plan.limits if lim.binding and lim.sense == Sense.AT_MOST]
+    budgets = [(lim, arr.use(CATALOGUE[lim.family].resource)) for lim in plan.limits
+               if lim.sense == Sense.AT_MOST and CATALOGUE[lim.family].resource is not None]
+    otherwise = {PlanStatus.OPTIMAL: LeftOut.RULE, PlanStatus.WITHIN_GAP: LeftOut.STOPPED_AT_GAP}
     out = []
     for a, n in candidates[order]:
         c = int(best_c[a, n])
         k = arr.index(int(a), int(n), c)
+        # the (activity, neighbourhood) is not devolved, so the option would need its whole use
         blockers = tuple(
-            (lim.family, lim.neighbourhood_id) for lim in full
-            if CATALOGUE[lim.family].resource is not None and arr.use(CATALOGUE[lim.family].resource)[k] > 0
-            and (lim.neighbourhood_id is None or lim.neighbourhood_id == arr.neighbourhood_ids[n])
+            (lim.family, lim.neighbourhood_id) for lim, use in budgets
+            if use[k] > max(lim.limit - lim.used, 0.0) + 1e-9 * max(1.0, abs(lim.limit))
+            and lim.neighbourhood_id in (None, arr.neighbourhood_ids[n])
         )
-        reason = (LeftOut.LIMITS_FULL if blockers else
-                  LeftOut.RULE if plan.status == PlanStatus.OPTIMAL else LeftOut.STOPPED_AT_GAP)
+        reason = LeftOut.LIMITS_FULL if blockers else otherwise.get(plan.status, LeftOut.STOPPED_AT_TIME)
         out.append(NearMiss(service_id=arr.service_ids[a], stage=arr.stages[a],
                             neighbourhood_id=arr.neighbourhood_ids[n], configuration=arr.configurations[c],
                             value=float(value[a, n, c]), reason=reason, blocked_by=blockers))
@@ -105,7 +107,8 @@ def marginal_values(model: DevolutionModel, x: np.ndarray) -> np.ndarray | None:
 
     The plan's devolutions are fixed (lower bound 1); every other option may be taken
     fractionally. The row duals of that LP are the rates at which a little more budget, reserve
-    or volunteer time would buy further devolution. None if the LP could not be solved.
+    or volunteer time would buy further devolution, per £, hour or activity, and for the
+    collective share per unit of share. None if the LP could not be solved.
     """
     mat = model.matrix
     if mat.n_rows == 0:
@@ -117,9 +120,15 @@ def marginal_values(model: DevolutionModel, x: np.ndarray) -> np.ndarray | None:
     h, sol = run_highs(lp, Deadline.after(DUAL_SECONDS), None)
     if sol is None or h.getInfo().dual_solution_status != 2:  # 2: feasible duals
         return None
-    # For a maximisation HiGHS's row dual is already d(objective)/d(limit): positive for a
-    # binding budget, negative for a binding floor (more of a floor costs value).
-    return np.asarray(h.getSolution().row_dual, dtype=float)
+    # For a maximisation HiGHS's row dual is already d(objective)/d(right-hand side): positive
+    # for a binding budget, negative for a binding floor (more of a floor costs value).
+    duals = np.asarray(h.getSolution().row_dual, dtype=float)
+    share = mat.blocks.get(Family.COLLECTIVE_SHARE)
+    if share is not None:
+        # The share m sits in the coefficients: Σ (collective − m)·x ≥ 0. Raising m by δ asks
+        # for δ·Σx more on the right, so the value per unit of share is the dual times Σx.
+        duals[share.start] *= float(sol[: mat.n_x].sum())
+    return duals
 
 
 def _with_marginal_values(model: DevolutionModel, plan: Plan, x: np.ndarray) -> tuple[LimitUse, ...]:

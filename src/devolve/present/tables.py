@@ -116,7 +116,8 @@ def limits_table(assessment: Assessment, plan: Plan) -> pd.DataFrame:
             "Limit value": round(lim.limit, 2),
             "Unit": lim.unit.value,
             "Kind": "at most" if lim.sense == Sense.AT_MOST else "at least",
-            "Used (%)": (lim.used / lim.limit) if lim.limit and lim.sense == Sense.AT_MOST else None,
+            # a share of a limit means nothing when the limit is a required saving (below 0)
+            "Used (%)": (lim.used / lim.limit) if lim.limit > 0 and lim.sense == Sense.AT_MOST else None,
             "Binding": "yes" if lim.binding else "no",
             "Value of a little more": None if lim.marginal_value is None
             else f"{lim.marginal_value * scale:.4f} per {per}",
@@ -124,9 +125,17 @@ def limits_table(assessment: Assessment, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_A_LITTLE_MORE: dict[Unit, tuple[str, float]] = {
+    Unit.POUNDS: ("£1,000", 1000.0),
+    Unit.HOURS: ("100 hours", 100.0),
+    Unit.ACTIVITIES: ("activity", 1.0),
+    Unit.SHARE: ("percentage point", 0.01),
+}
+"""How much more of a limit "a little more" means, by its unit, and that amount in the unit."""
+
+
 def _marginal_unit(unit: Unit) -> tuple[str, float]:
-    return {Unit.POUNDS: ("£1,000", 1000.0), Unit.HOURS: ("100 hours", 100.0)}.get(
-        unit, (unit.value.rstrip("s"), 1.0))
+    return _A_LITTLE_MORE[unit]
 
 
 def neighbourhoods_table(assessment: Assessment, plan: Plan) -> pd.DataFrame:

@@ -65,11 +65,13 @@ def near_miss_reason(miss: NearMiss, arrangements: Mapping[str, str], names: Map
     """What kept a valuable option out of the plan."""
     if miss.reason == LeftOut.LIMITS_FULL:
         needs = ", ".join(limit_label(family, hood, names) for family, hood in miss.blocked_by)
-        why = f"left out: it would need more of {needs}, which the plan uses in full"
+        why = f"left out: it would need more of {needs} than the plan has left"
     elif miss.reason == LeftOut.RULE:
         why = "left out: a rule of the plan (coherence, uniform offer or a floor) keeps it out"
-    else:
+    elif miss.reason == LeftOut.STOPPED_AT_GAP:
         why = "left out: the solver stopped within the gap asked for before reaching it"
+    else:
+        why = "left out: the solver stopped at the time limit before reaching it"
     return f"{arrangements[miss.configuration]}: {why}"
 
 
