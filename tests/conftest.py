@@ -6,6 +6,7 @@ Helpers that build councils live in :mod:`devolve.testing`, so tests never impor
 
 from __future__ import annotations
 
+import importlib.util
 from importlib.resources import as_file
 from pathlib import Path
 from typing import Any, Callable
@@ -39,8 +40,18 @@ def sample_path():
 
 
 @pytest.fixture(scope="session")
-def service_headers() -> tuple[str, ...]:
-    return SERVICE_HEADERS
+def checkout() -> Path:
+    """The checkout's root, for its scripts, docs and entry point (never for the package's files)."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def make_sample():
+    """scripts/make_sample.py as a module: it builds the sample council."""
+    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "scripts" / "make_sample.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture()

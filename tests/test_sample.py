@@ -17,20 +17,8 @@ from devolve.core.problems import ProblemCode
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_services.xlsx"
-SCRIPT = ROOT / "scripts" / "make_sample.py"
+"""The committed workbook at the top of the checkout (the package ships the same file)."""
 LGSL = ROOT / "data" / "lgsl_local_services.csv"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_sample", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def make_sample():
-    return _load_script()
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +30,12 @@ def _assessed(activity):
     return any(s.source == ScoreSource.ASSESSED for s in activity.scores)
 
 
-def test_build_is_deterministic(make_sample, sample):
+def test_build_is_deterministic(make_sample, sample, checkout):
     assert make_sample.build_sample() == sample
-    assert _load_script().build_sample() == sample  # a fresh import, so no hidden module state
+    spec = importlib.util.spec_from_file_location("make_sample_again", checkout / "scripts" / "make_sample.py")
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    assert fresh.build_sample() == sample  # a fresh import, so no hidden module state
 
 
 def test_inventory_looks_like_a_metropolitan_borough(sample):
@@ -205,3 +196,7 @@ def test_script_writes_the_same_assessment_every_time(make_sample, sample, tmp_p
     assert read_assessment(first)[0] == read_assessment(second)[0] == sample
     assert "fictional" in capsys.readouterr().out
     assert make_sample.main([]) == 2
+
+
+def test_the_package_ships_the_committed_sample(sample_path):
+    assert sample_path.read_bytes() == SAMPLE.read_bytes()

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(scope="module")
-def sample():
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "scripts" / "make_sample.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build_sample()
-
-
-def test_home_page_shows_the_sample_inventory(sample):
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+def test_home_page_shows_the_sample_inventory(checkout, make_sample):
+    sample = make_sample.build_sample()
+    at = AppTest.from_file(str(checkout / "streamlit_app.py"), default_timeout=30)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

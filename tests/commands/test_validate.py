@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from devolve.present.problems import print_problems, summary_line
-from devolve.core.problems import Problem, ProblemCode, ProblemReport, Severity
-
-
 
 def test_a_valid_file_exits_0_with_its_warnings(make_workbook, services_rows, neighbourhood_rows, devolve, capsys):
     path = make_workbook({"Services": services_rows, "Neighbourhoods": neighbourhood_rows})
@@ -64,21 +60,3 @@ def test_a_broken_rubric_is_reported_not_raised(make_workbook, services_rows, de
 def test_a_missing_file_exits_2(devolve, tmp_path, capsys):
     assert devolve(["validate", str(tmp_path / "nope.xlsx")]) == 2
     assert "nope.xlsx: 1 error, 0 warnings" in capsys.readouterr().out
-
-
-def test_summary_lines():
-    warn = Problem(ProblemCode.UNKNOWN_COLUMN, "w", severity=Severity.WARNING)
-    err = Problem(ProblemCode.VALUE_TYPE, "e")
-    assert summary_line("a.xlsx", ProblemReport()) == "a.xlsx: valid"
-    assert summary_line("a.xlsx", ProblemReport((warn, warn, warn))) == "a.xlsx: valid, 3 warnings"
-    assert summary_line("a.xlsx", ProblemReport((err,) * 7 + (warn,) * 2)) == "a.xlsx: 7 errors, 2 warnings"
-
-
-def test_long_values_are_shortened_on_screen_only(capsys):
-    long = "x" * 200
-    print_problems(ProblemReport((Problem(ProblemCode.VALUE_TYPE, "the message", file="f.xlsx", value=long),)))
-    out = capsys.readouterr().out
-    assert "x" * 29 + "…" in out and "x" * 31 not in out
-    assert out.strip().endswith("f.xlsx: 1 error, 0 warnings")
-
-

@@ -20,14 +20,8 @@ from devolve.core import (
 )
 from devolve.assess.retention import retained_activities
 from devolve.optimise.options import option_arrays, option_table
-from devolve.io.toml import load_rubric
 
 STAGES_USED = (Stage.DESIGN, Stage.DELIVERY)
-
-
-@pytest.fixture(scope="module")
-def rubric():
-    return load_rubric()
 
 
 def config(key, collective, risk, suited=(), **kw):

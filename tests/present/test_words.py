@@ -92,14 +92,34 @@ def _infeasible(assessment, *obstacles):
                 diagnosis=obstacles)
 
 
-@pytest.mark.parametrize("kind", list(ObstacleKind))
+@pytest.mark.parametrize("kind", [k for k in ObstacleKind if k != ObstacleKind.LIMIT_SHORT])
 def test_every_obstacle_has_words(rubric, kind):
     a = one_service_council(rubric, {Stage.DESIGN: 3}, hoods=(("N1", 10_000, 50.0),),
                             min_devolved_per_neighbourhood=2)
-    obstacle = Obstacle(kind=kind, family=Family.CAPACITY if kind == ObstacleKind.LIMIT_SHORT else None,
-                        neighbourhood_id="N1", needed=3, available=1, short_by=12.5)
+    obstacle = Obstacle(kind=kind, neighbourhood_id="N1", needed=3, available=1)
     (line,) = obstacle_lines(a, _infeasible(a, obstacle))
-    assert line and "None" not in line
+    assert line and "None" not in line and "{" not in line
+
+
+@pytest.mark.parametrize("family, scenario, words", [
+    (Family.TRANSITION_BUDGET, {}, "transition budget short by £13 (it is £1,000,000,000)"),
+    (Family.RUNNING_COST, {"running_cost_limit": 500}, "annual running-cost limit short by £13 (it is £500)"),
+    (Family.RUNNING_COST, {"running_cost_limit": -500},
+     "the required running-cost saving of £500 a year is out of reach by £13"),
+    (Family.CONTINGENCY_RESERVE, {}, "contingency reserve short by £13 (it is £1,000,000,000)"),
+    (Family.CAPACITY, {}, "Northfield capacity short by 13 volunteer hours"),
+    (Family.EQUITY, {"min_devolved_per_neighbourhood": 2},
+     "Northfield cannot reach the equity floor of 2 devolved activities: short by 13"),
+    (Family.COLLECTIVE_SHARE, {"min_collective_share": 0.5},
+     "the minimum collective share of 50% cannot be met: short by the equivalent of 12.6 collective decisions"),
+])
+def test_every_limit_that_falls_short_says_by_how_much(rubric, family, scenario, words):
+    a = one_service_council(rubric, {Stage.DESIGN: 3}, **scenario)
+    a = a.replace(neighbourhoods=(a.neighbourhoods[0].replace(name="Northfield"),))
+    per_hood = family in (Family.CAPACITY, Family.EQUITY)
+    short = Obstacle(kind=ObstacleKind.LIMIT_SHORT, family=family, neighbourhood_id="N1" if per_hood else None,
+                     short_by=12.6)
+    assert obstacle_lines(a, _infeasible(a, short)) == [words]
 
 
 def test_shortfalls_in_many_neighbourhoods_are_one_line(rubric):
