@@ -170,9 +170,9 @@ def test_oversized_districts_are_flagged_on_reading(committed, sample):
 
 
 def test_sample_validates_clean():
-    from devolve.io.read import validate_file
+    from devolve.io.read import find_problems
 
-    report = validate_file(SAMPLE)
+    report = find_problems(SAMPLE)
     assert report.ok, [str(p) for p in report.errors]
     assert {p.code for p in report.warnings} <= {
         ProblemCode.NEIGHBOURHOOD_TOO_LARGE,

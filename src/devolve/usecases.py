@@ -19,8 +19,7 @@ from devolve.core.plan import Obstacle, ObstacleKind, Plan, PlanStatus
 from devolve.core.problems import ProblemReport
 from devolve.core.rubric import Rubric
 from devolve.io.problem_csv import write_problems_csv
-from devolve.io.read import read_assessment, read_sample
-from devolve.io.read import validate_file as _validate
+from devolve.io.read import find_problems, read_assessment, read_sample
 from devolve.io.template import write_template
 from devolve.io.toml import load_rubric, load_scenario_toml
 from devolve.io.write import write_workbook
@@ -41,7 +40,7 @@ def rubric_from(path: PathLike | None = None) -> Rubric:
 def validate_file(path: str | Path, *, rubric: PathLike | None = None,
                   display_name: str | None = None) -> ProblemReport:
     """Every problem in an input file, errors and warnings; never raises for the file's content."""
-    return _validate(path, rubric_from(rubric), display_name=display_name)
+    return find_problems(path, rubric_from(rubric), display_name=display_name)
 
 
 def read_input(path: str | Path, *, rubric: PathLike | None = None, scenario: PathLike | None = None,

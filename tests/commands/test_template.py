@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from devolve.io.read import validate_file
+from devolve.io.read import find_problems
 
 
 def test_template_is_written(devolve, tmp_path, capsys):
@@ -12,7 +12,7 @@ def test_template_is_written(devolve, tmp_path, capsys):
     assert devolve(["template", str(out)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert "Services" in openpyxl.load_workbook(out).sheetnames
-    assert [p.code.value for p in validate_file(out).errors] == ["sheet-empty"]
+    assert [p.code.value for p in find_problems(out).errors] == ["sheet-empty"]
 
 
 def test_an_existing_file_is_kept_unless_forced(devolve, tmp_path, capsys):

@@ -19,7 +19,7 @@ import pytest
 from devolve.core.problems import ProblemCode, Severity
 from devolve.io import grid, guard
 from devolve.io.columns import SERVICE_COLUMNS
-from devolve.io.read import validate_file
+from devolve.io.read import find_problems
 
 SERVICE_HEADERS = [c.key for c in SERVICE_COLUMNS]
 REFUSED_BY_THE_GUARD = {ProblemCode.FILE_EMPTY, ProblemCode.FILE_NOT_WORKBOOK, ProblemCode.FILE_MACROS,
@@ -171,7 +171,7 @@ def test_hostile_file_is_refused_with_a_located_problem(hostile, rubric, monkeyp
     opened = []
     real = openpyxl.load_workbook
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or real(*a, **k))
-    report = validate_file(path, rubric)
+    report = find_problems(path, rubric)
     if code in REFUSED_BY_THE_GUARD:
         assert opened == []  # refused on its size, bytes and zip directory alone
     assert not report.ok
@@ -202,11 +202,11 @@ def test_a_real_process_shows_no_traceback_for_a_zip_bomb(tmp_path):
 def test_rows_beyond_the_cap_are_refused(make_workbook, monkeypatch, rubric, tmp_path):
     monkeypatch.setattr(grid, "MAX_ROWS", 20)
     rows = [SERVICE_HEADERS] + [[f"S{i}", "x", "y", "personal", 1, "no", None, None] for i in range(30)]
-    declared = validate_file(make_workbook({"Services": rows}), rubric).errors  # by the <dimension>
+    declared = find_problems(make_workbook({"Services": rows}), rubric).errors  # by the <dimension>
     assert [(p.code, p.sheet, p.row) for p in declared] == [(ProblemCode.SHEET_TOO_LARGE, "Services", None)]
     csv = tmp_path / "long.csv"  # no <dimension> to go by: counted while reading
     csv.write_text("\n".join(",".join(str(v or "") for v in r) for r in rows), encoding="utf-8")
-    counted = validate_file(csv, rubric).errors
+    counted = find_problems(csv, rubric).errors
     assert [(p.code, p.sheet, p.row) for p in counted] == [(ProblemCode.SHEET_TOO_LARGE, "Services", 22)]
 
 
@@ -217,7 +217,7 @@ def test_a_wrong_dimension_does_not_hide_cells(tmp_path, rubric):
             if name == "xl/worksheets/sheet1.xml" else data
 
     path = _rewrite(_valid(tmp_path), tmp_path / "input.xlsx", shrink)
-    report = validate_file(path, rubric)
+    report = find_problems(path, rubric)
     assert report.ok, [str(p) for p in report.errors]
 
 
@@ -230,6 +230,6 @@ def test_formulas_are_noticed_by_the_guard(tmp_path):
 
 
 def test_a_missing_file_is_a_problem_not_an_exception(tmp_path, rubric):
-    report = validate_file(tmp_path / "nowhere.xlsx", rubric)
+    report = find_problems(tmp_path / "nowhere.xlsx", rubric)
     assert [p.code for p in report.errors] == [ProblemCode.FILE_UNREADABLE]
     assert report.errors[0].severity == Severity.ERROR

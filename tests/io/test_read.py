@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devolve.core import Criterion, ScoreSource, Stage
-from devolve.io.read import read_assessment, validate_file
+from devolve.io.read import read_assessment, find_problems
 from devolve.core.problems import InvalidInput, Problem, ProblemCode, ProblemReport, Severity
 
 from devolve.io.columns import SERVICE_COLUMNS
@@ -97,32 +97,32 @@ def test_read_assessment_raises_with_every_error_and_warning(make_workbook, serv
 def test_wrong_file_type(tmp_path, rubric):
     path = tmp_path / "inventory.pdf"
     path.write_bytes(b"%PDF-1.7 not a workbook")
-    p = only(validate_file(path, rubric), ProblemCode.FILE_NOT_WORKBOOK)
+    p = only(find_problems(path, rubric), ProblemCode.FILE_NOT_WORKBOOK)
     assert p.file == "inventory.pdf" and ".xlsx or .csv" in p.expected
 
 
 def test_empty_file(tmp_path, rubric):
     path = tmp_path / "input.xlsx"
     path.write_bytes(b"")
-    p = only(validate_file(path, rubric), ProblemCode.FILE_EMPTY)
+    p = only(find_problems(path, rubric), ProblemCode.FILE_EMPTY)
     assert p.file == "input.xlsx" and "0 bytes" in p.message
 
 
 def test_missing_services_sheet_names_the_sheets_found(make_workbook, rubric):
     path = make_workbook({"Sheet1": [["service_id"], ["A"]], "Neighbourhoods": [["neighbourhood_id"]]})
-    p = only(validate_file(path, rubric), ProblemCode.SHEET_MISSING)
+    p = only(find_problems(path, rubric), ProblemCode.SHEET_MISSING)
     located(p, "Services", None, None)
     assert "Sheet1" in p.message
 
 
 def test_services_sheet_without_services(make_workbook, rubric):
-    p = only(validate_file(make_workbook({"Services": [SERVICE_HEADERS]}), rubric), ProblemCode.SHEET_EMPTY)
+    p = only(find_problems(make_workbook({"Services": [SERVICE_HEADERS]}), rubric), ProblemCode.SHEET_EMPTY)
     located(p, "Services", 2, None)
 
 
 def test_missing_required_column(make_workbook, services_rows, rubric):
     rows = [r[:4] + r[5:] for r in services_rows]  # no annual_budget
-    report = validate_file(make_workbook({"Services": rows}), rubric)
+    report = find_problems(make_workbook({"Services": rows}), rubric)
     p = only(report, ProblemCode.COLUMN_MISSING)
     located(p, "Services", 1, "annual_budget")
     assert "service_id, name" in p.message  # the headers it did find
@@ -133,7 +133,7 @@ def test_duplicate_column(make_workbook, services_rows, rubric):
     rows = [r + [r[4]] for r in services_rows]
     rows[0][-1] = "Budget"
     rows[0][4] = "budget (£)"
-    p = only(validate_file(make_workbook({"Services": rows}), rubric), ProblemCode.COLUMN_DUPLICATE)
+    p = only(find_problems(make_workbook({"Services": rows}), rubric), ProblemCode.COLUMN_DUPLICATE)
     located(p, "Services", 1, "Budget")
     assert "E and I" in p.message
 
@@ -147,7 +147,7 @@ def test_an_alias_beside_the_exact_header_is_just_another_column(make_workbook, 
 
 
 def test_blank_header_row_is_refused(make_workbook, services_rows, rubric):
-    p = only(validate_file(make_workbook({"Services": [[None]] + services_rows}), rubric),
+    p = only(find_problems(make_workbook({"Services": [[None]] + services_rows}), rubric),
              ProblemCode.COLUMN_MISSING)
     located(p, "Services", 1, None)
 
@@ -157,13 +157,13 @@ def test_blank_header_row_is_refused(make_workbook, services_rows, rubric):
 
 def test_missing_value(make_workbook, services_rows, rubric):
     services_rows[2][2] = "   "
-    p = only(validate_file(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_MISSING)
+    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_MISSING)
     located(p, "Services", 3, "directorate")
 
 
 def test_text_in_a_number(make_workbook, services_rows, rubric):
     services_rows[1][4] = "two million"
-    p = only(validate_file(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_TYPE)
+    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_TYPE)
     located(p, "Services", 2, "annual_budget", "two million")
     assert "number" in p.expected
 
@@ -185,7 +185,7 @@ def test_out_of_range(make_workbook, services_rows, neighbourhood_rows, rubric, 
               "Activities": [ACTIVITY_HEADERS, activity()]}
     rows = sheets[sheet]
     rows[row - 1][rows[0].index(column)] = value
-    p = only(validate_file(make_workbook(sheets), rubric), ProblemCode.VALUE_RANGE)
+    p = only(find_problems(make_workbook(sheets), rubric), ProblemCode.VALUE_RANGE)
     located(p, sheet, row, column, value)
     assert expected_words in p.expected + p.message
 
@@ -193,7 +193,7 @@ def test_out_of_range(make_workbook, services_rows, neighbourhood_rows, rubric, 
 def test_fractional_score_is_a_type_problem(make_workbook, services_rows, rubric):
     sheets = {"Services": services_rows,
               "Activities": [ACTIVITY_HEADERS, activity(scores=(2.5, None, None, None))]}
-    located(only(validate_file(make_workbook(sheets), rubric), ProblemCode.VALUE_TYPE),
+    located(only(find_problems(make_workbook(sheets), rubric), ProblemCode.VALUE_TYPE),
             "Activities", 2, "outcomes", 2.5)
 
 
@@ -201,7 +201,7 @@ def test_yes_no_accepts_the_usual_words_only(make_workbook, services_rows, rubri
     services_rows[1][5] = "1"
     services_rows[2][5] = "FALSE"
     services_rows[3][5] = "maybe"
-    p = only(validate_file(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_CHOICE)
+    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_CHOICE)
     located(p, "Services", 4, "statutory", "maybe")
 
 
@@ -216,7 +216,7 @@ def test_bad_choice_lists_the_allowed_values(make_workbook, services_rows, rubri
                                              allowed):
     sheets = {"Services": services_rows, "Activities": [ACTIVITY_HEADERS, activity()]}
     sheets[sheet][1][sheets[sheet][0].index(column)] = value
-    p = only(validate_file(make_workbook(sheets), rubric), ProblemCode.VALUE_CHOICE)
+    p = only(find_problems(make_workbook(sheets), rubric), ProblemCode.VALUE_CHOICE)
     located(p, sheet, 2, column, value)
     assert allowed in p.expected
 
@@ -233,14 +233,14 @@ def test_bad_scenario_choice_lists_the_allowed_values(make_workbook, services_ro
                                                       allowed):
     sheets = {"Services": services_rows,
               "Scenario": [["setting", "value", "notes"], ["name", "Test", None], [setting, value, None]]}
-    p = only(validate_file(make_workbook(sheets), rubric), ProblemCode.VALUE_CHOICE)
+    p = only(find_problems(make_workbook(sheets), rubric), ProblemCode.VALUE_CHOICE)
     located(p, "Scenario", 3, "value", value)
     assert allowed in p.expected
 
 
 def test_formula_without_a_saved_value_is_missing_with_a_hint(make_workbook, services_rows, rubric):
     services_rows[1][4] = "=1000*2000"  # openpyxl saves formulas without a cached value
-    p = only(validate_file(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_MISSING)
+    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_MISSING)
     located(p, "Services", 2, "annual_budget")
     assert "open and save" in p.message
 
@@ -250,14 +250,14 @@ def test_formula_without_a_saved_value_is_missing_with_a_hint(make_workbook, ser
 
 def test_duplicate_service_id_names_the_first_row(make_workbook, services_rows, rubric):
     services_rows[3][0] = "ENV01"
-    p = only(validate_file(make_workbook({"Services": services_rows}), rubric), ProblemCode.ID_DUPLICATE)
+    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.ID_DUPLICATE)
     located(p, "Services", 4, "service_id", "ENV01")
     assert "row 2" in p.message
 
 
 def test_duplicate_neighbourhood_id(make_workbook, services_rows, neighbourhood_rows, rubric):
     neighbourhood_rows[2][0] = "N1"
-    p = only(validate_file(make_workbook({"Services": services_rows, "Neighbourhoods": neighbourhood_rows}),
+    p = only(find_problems(make_workbook({"Services": services_rows, "Neighbourhoods": neighbourhood_rows}),
                            rubric), ProblemCode.ID_DUPLICATE)
     located(p, "Neighbourhoods", 3, "neighbourhood_id", "N1")
 
@@ -265,7 +265,7 @@ def test_duplicate_neighbourhood_id(make_workbook, services_rows, neighbourhood_
 def test_dangling_service_id_suggests_a_near_match(make_workbook, services_rows, rubric):
     sheets = {"Services": services_rows,
               "Activities": [ACTIVITY_HEADERS, activity(), activity(sid="env01"), activity(sid="HIGHWAYS")]}
-    report = validate_file(make_workbook(sheets), rubric)
+    report = find_problems(make_workbook(sheets), rubric)
     dangling = [p for p in report.errors if p.code == ProblemCode.ID_DANGLING]
     assert [p.row for p in dangling] == [3, 4]
     located(dangling[0], "Activities", 3, "service_id", "env01")
@@ -275,20 +275,20 @@ def test_dangling_service_id_suggests_a_near_match(make_workbook, services_rows,
 def test_a_broken_service_row_does_not_make_its_activities_dangle(make_workbook, services_rows, rubric):
     services_rows[1][4] = "lots"
     sheets = {"Services": services_rows, "Activities": [ACTIVITY_HEADERS, activity()]}
-    assert [p.code for p in validate_file(make_workbook(sheets), rubric).errors] == [ProblemCode.VALUE_TYPE]
+    assert [p.code for p in find_problems(make_workbook(sheets), rubric).errors] == [ProblemCode.VALUE_TYPE]
 
 
 def test_cost_shares_above_the_whole_budget(make_workbook, services_rows, rubric):
     sheets = {"Services": services_rows,
               "Activities": [ACTIVITY_HEADERS, activity(share=0.7), activity(stage="management", share="40%")]}
-    p = only(validate_file(make_workbook(sheets), rubric), ProblemCode.COST_SHARES)
+    p = only(find_problems(make_workbook(sheets), rubric), ProblemCode.COST_SHARES)
     located(p, "Activities", 3, "cost_share", 1.1)
     assert "ENV01" in p.message and "rows 2, 3" in p.message
 
 
 def test_all_nine_cost_shares_must_make_the_whole(make_workbook, services_rows, rubric):
     rows = [ACTIVITY_HEADERS] + [activity(stage=s.value, share=0.1) for s in Stage]
-    p = only(validate_file(make_workbook({"Services": services_rows, "Activities": rows}), rubric),
+    p = only(find_problems(make_workbook({"Services": services_rows, "Activities": rows}), rubric),
              ProblemCode.COST_SHARES)
     located(p, "Activities", 10, "cost_share")
     assert "0.900" in p.message
@@ -297,7 +297,7 @@ def test_all_nine_cost_shares_must_make_the_whole(make_workbook, services_rows, 
 def test_nine_shares_within_rounding_of_one_are_accepted(make_workbook, services_rows, rubric):
     shares = [0.11] * 8 + [0.123]  # 1.003
     rows = [ACTIVITY_HEADERS] + [activity(stage=s.value, share=v) for s, v in zip(Stage, shares)]
-    assert validate_file(make_workbook({"Services": services_rows, "Activities": rows}), rubric).ok
+    assert find_problems(make_workbook({"Services": services_rows, "Activities": rows}), rubric).ok
 
 
 def test_conflicting_rows_of_one_activity_name_both_rows(make_workbook, services_rows, rubric):
@@ -305,7 +305,7 @@ def test_conflicting_rows_of_one_activity_name_both_rows(make_workbook, services
             activity(share=0.6, assessor="Ana", scores=(3, None, None, None)),
             activity(share=0.6, retain="yes", assessor="Ben", scores=(2, None, None, None)),
             activity(share=0.5, retain="no", assessor="Cy")]
-    report = validate_file(make_workbook({"Services": services_rows, "Activities": rows}), rubric)
+    report = find_problems(make_workbook({"Services": services_rows, "Activities": rows}), rubric)
     conflicts = [p for p in report.errors if p.code == ProblemCode.CONFLICT]
     assert [(p.row, p.column) for p in conflicts] == [(4, "cost_share"), (4, "must_retain")]
     assert "row 2" in conflicts[0].message and "row 3" in conflicts[1].message
@@ -316,7 +316,7 @@ def test_one_row_per_assessor_for_each_activity(make_workbook, services_rows, ru
     rows = [ACTIVITY_HEADERS, activity(assessor="Ana", scores=(3, None, None, None)),
             activity(assessor="Ana", scores=(1, None, None, None)), activity(stage="design"),
             activity(stage="design")]
-    report = validate_file(make_workbook({"Services": services_rows, "Activities": rows}), rubric)
+    report = find_problems(make_workbook({"Services": services_rows, "Activities": rows}), rubric)
     dupes = [p for p in report.errors if p.code == ProblemCode.ID_DUPLICATE]
     assert [(p.row, p.value) for p in dupes] == [(3, "Ana"), (5, None)]
     assert "row 2" in dupes[0].message and "no assessor" in dupes[1].message
@@ -327,7 +327,7 @@ def test_one_row_per_assessor_for_each_activity(make_workbook, services_rows, ru
 
 def test_scenario_weights_all_zero(make_workbook, services_rows, rubric):
     rows = [["setting", "value"]] + [[f"weight_{c.value}", 0] for c in Criterion]
-    p = only(validate_file(make_workbook({"Services": services_rows, "Scenario": rows}), rubric),
+    p = only(find_problems(make_workbook({"Services": services_rows, "Scenario": rows}), rubric),
              ProblemCode.SCENARIO)
     located(p, "Scenario", 5, "value")
     assert "zero" in p.message
@@ -357,14 +357,14 @@ def test_scenario_settings_apply_over_defaults(make_workbook, services_rows, rub
 )
 def test_bad_scenario_values(make_workbook, services_rows, rubric, setting, value, code):
     rows = [["setting", "value"], [setting, value]]
-    p = only(validate_file(make_workbook({"Services": services_rows, "Scenario": rows}), rubric), code)
+    p = only(find_problems(make_workbook({"Services": services_rows, "Scenario": rows}), rubric), code)
     located(p, "Scenario", 2, "value", value)
     assert setting in p.message
 
 
 def test_a_setting_given_twice(make_workbook, services_rows, rubric):
     rows = [["setting", "value"], ["offer", "uniform"], ["Offer", "differentiated"]]
-    p = only(validate_file(make_workbook({"Services": services_rows, "Scenario": rows}), rubric),
+    p = only(find_problems(make_workbook({"Services": services_rows, "Scenario": rows}), rubric),
              ProblemCode.ID_DUPLICATE)
     located(p, "Scenario", 3, "value")
     assert "row 2" in p.expected
@@ -397,7 +397,7 @@ def test_warnings_are_located_and_readable(make_workbook, services_rows, neighbo
 
 
 def test_missing_neighbourhoods_sheet_is_a_warning(make_workbook, services_rows, rubric):
-    p = only(validate_file(make_workbook({"Services": services_rows}), rubric), ProblemCode.SHEET_MISSING,
+    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.SHEET_MISSING,
              Severity.WARNING)
     assert p.sheet == "Neighbourhoods" and "optimiser needs" in p.message
 
@@ -412,7 +412,7 @@ def test_every_problem_in_a_file_is_reported_at_once(make_workbook, services_row
     neighbourhood_rows[1][3] = 1.4
     rows = [ACTIVITY_HEADERS, activity(scores=(9, None, None, None)), activity(sid="NOPE")]
     scenario = [["setting", "value"], ["solver", "excel"]]
-    report = validate_file(make_workbook({"Services": services_rows, "Neighbourhoods": neighbourhood_rows,
+    report = find_problems(make_workbook({"Services": services_rows, "Neighbourhoods": neighbourhood_rows,
                                           "Activities": rows, "Scenario": scenario}), rubric)
     assert [(p.sheet, p.row, p.code) for p in report.errors] == [
         ("Services", 2, ProblemCode.VALUE_TYPE),
@@ -436,7 +436,7 @@ def test_a_csv_is_read_as_the_services_sheet(tmp_path, rubric):
         ";;;;;\r\n"
         "ASC01;Home care;Adults;personal;oops;yes\r\n".encode("cp1252")
     )
-    report = validate_file(path, rubric)
+    report = find_problems(path, rubric)
     p = only(report, ProblemCode.VALUE_TYPE)
     assert (p.file, p.sheet, p.row, p.column, p.value) == ("services.csv", "Services", 4, "Annual budget (£)",
                                                           "oops")
@@ -453,7 +453,7 @@ def test_a_csv_reads_into_an_assessment(tmp_path, rubric):
 
 def test_display_name_is_what_problems_quote(make_workbook, rubric):
     path = make_workbook({"Sheet1": [["x"]]}, name="tmp123.xlsx")
-    report = validate_file(path, rubric, display_name="Client A services.xlsx")
+    report = find_problems(path, rubric, display_name="Client A services.xlsx")
     assert {p.file for p in report.problems} == {"Client A services.xlsx"}
 
 

@@ -10,7 +10,7 @@ import pytest
 from devolve.core import Criterion, ScoreSource
 from devolve.io.columns import COLUMNS, SHEETS
 from devolve.io.template import LISTS, README, markdown_tables, write_template
-from devolve.io.read import read_assessment, validate_file
+from devolve.io.read import read_assessment, find_problems
 from devolve.io.resources import rubric_file
 from devolve.io.toml import load_rubric, rubric_from_dict
 from devolve.core.scenario import SETTING_KEYS
@@ -82,7 +82,7 @@ def test_readme_explains_every_column_and_setting(template):
 
 
 def test_an_empty_template_says_what_is_missing(template, rubric):
-    report = validate_file(template, rubric)
+    report = find_problems(template, rubric)
     assert [(p.code.value, p.sheet) for p in report.errors] == [("sheet-empty", "Services")]
 
 
@@ -109,7 +109,7 @@ def test_a_template_filled_in_by_hand_validates(template, rubric, tmp_path):
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
 
-    report = validate_file(filled, rubric)
+    report = find_problems(filled, rubric)
     assert report.ok, [str(p) for p in report.errors]
     assert {p.code.value for p in report.warnings} == {"defaults-in-use"}
     assessment, _ = read_assessment(filled, rubric)
@@ -149,7 +149,7 @@ def test_long_lists_go_on_a_hidden_sheet(tmp_path, rubric):
     formula = _lists(wb["Services"])["G"]
     assert formula.startswith(f"{LISTS}!$")
     assert wb[LISTS]["A20"].value == "a_rather_long_outcome_key_number_11"
-    assert validate_file(path, long).errors[0].code.value == "sheet-empty"  # the Lists sheet is ignored
+    assert find_problems(path, long).errors[0].code.value == "sheet-empty"  # the Lists sheet is ignored
 
 
 def test_docs_show_the_same_column_table_as_the_code(rubric):

@@ -79,7 +79,7 @@ def read_sample(rubric: Rubric | None = None) -> tuple[Assessment, ProblemReport
         return read_assessment(path, rubric)
 
 
-def validate_file(
+def find_problems(
     path: str | Path, rubric: Rubric | None = None, *, display_name: str | None = None
 ) -> ProblemReport:
     """Every problem in a file, errors and warnings; never raises for anything in the file."""
