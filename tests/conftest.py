@@ -20,6 +20,7 @@ from devolve.core import Assessment, Criterion, Neighbourhood, ScoreSource, Serv
 from devolve.io.columns import NEIGHBOURHOOD_COLUMNS, SERVICE_COLUMNS
 from devolve.io.resources import sample_file
 from devolve.io.toml import load_rubric
+from devolve.testing import synthetic_assessment
 
 SERVICE_HEADERS = tuple(c.key for c in SERVICE_COLUMNS)
 NEIGHBOURHOOD_HEADERS = tuple(c.key for c in NEIGHBOURHOOD_COLUMNS)
@@ -30,6 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def rubric():
     return load_rubric()
+
+
+@pytest.fixture(scope="session")
+def council() -> Assessment:
+    """A synthetic council of 12 services and 6 neighbourhoods, small enough to solve exactly."""
+    return synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from devolve.optimise.readback import plan_vector
 from devolve.optimise.solve import solve
 from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
-from devolve.testing import synthetic_assessment
 from devolve.usecases import plan_and_explain
 
 DELIVERY, DESIGN = ActivityKey("S", Stage.DELIVERY), ActivityKey("S", Stage.DESIGN)
@@ -81,9 +80,8 @@ def test_a_worse_alternative_has_a_positive_margin_and_keeping_today_scale_is_na
 
 
 @pytest.fixture(scope="module")
-def explained():
-    a = synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
-    model = build_model(a)
+def explained(council):
+    model = build_model(council)
     return model, explain(model, solve(model), price_of_uniformity=False)
 
 

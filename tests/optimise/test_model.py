@@ -12,15 +12,9 @@ from devolve.core.limits import Family
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
 from devolve.optimise.solve import solve
-from devolve.testing import synthetic_assessment
 
 NEW_WEIGHTS = {Criterion.OUTCOMES: 0.1, Criterion.UNBUNDLING: 0.2, Criterion.PARTNERSHIP: 0.3,
                Criterion.RESILIENCE: 0.4}
-
-
-@pytest.fixture(scope="module")
-def council():
-    return synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
 
 
 @pytest.fixture(scope="module")

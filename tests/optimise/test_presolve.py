@@ -10,12 +10,6 @@ from devolve.optimise.model import build_model
 from devolve.optimise.presolve import column_upper, dominance_mask, feasible, reduce_model
 from devolve.optimise.solve import solve
 from devolve.testing import one_service_council as tiny
-from devolve.testing import synthetic_assessment
-
-
-@pytest.fixture(scope="module")
-def council():
-    return synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
 
 
 def test_dominance_presolve_keeps_the_optimum(council):

@@ -6,12 +6,6 @@ from devolve.core.plan import NoteKind, PlanMethod
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model
 from devolve.optimise.solve import solve
-from devolve.testing import synthetic_assessment
-
-
-@pytest.fixture(scope="module")
-def council():
-    return synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
 
 
 def test_lp_fix_method_on_a_small_council_is_valid_and_honest(council):

@@ -144,11 +144,6 @@ def test_contingency_reserve(rubric):
 # ---------------------------------------------------------------------------- routes and reports
 
 
-@pytest.fixture(scope="module")
-def council():
-    return synthetic_assessment(12, 6, seed=11, relative_gap=0.0, time_limit=30)
-
-
 def test_pulp_route_and_array_route_agree(council):
     model = build_model(council)
     via_arrays = solve(model, route="exact")
