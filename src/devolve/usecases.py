@@ -8,9 +8,7 @@ the calls that plan, so checking a file or writing a template starts in a fracti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib.resources.abc import Traversable
-from importlib.resources import as_file
 from pathlib import Path
 from typing import Callable
 

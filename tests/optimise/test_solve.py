@@ -3,10 +3,9 @@
 import pytest
 
 from devolve.core import ActivityKey, CoherenceRule, Offer, PartnershipConfiguration, Stage
-from devolve.core.plan import PlanMethod, PlanStatus
+from devolve.core.plan import PlanStatus
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
-from devolve.optimise.presolve import dominance_mask
 from devolve.optimise.solve import solve
 from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
