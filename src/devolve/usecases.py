@@ -62,6 +62,7 @@ def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *
     feasible one with nearest alternatives, near misses, marginal values and (unless switched
     off, as it costs a second solve) the price of uniformity.
     """
+    from devolve.optimise.diagnose import ELASTIC_SECONDS as DIAGNOSIS_SECONDS
     from devolve.optimise.diagnose import diagnose
     from devolve.optimise.explain import explain
     from devolve.optimise.model import build_model
@@ -74,7 +75,7 @@ def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *
     model = build_model(assessment)
     plan = solve(model, progress=progress)
     if plan.status == PlanStatus.INFEASIBLE:
-        say("Finding out why no plan meets the limits…")
+        say(f"Finding out why no plan meets the limits (at most {DIAGNOSIS_SECONDS:g} s)…")
         return plan.replace(diagnosis=diagnose(model))
     if plan.objective is None:
         return plan.replace(diagnosis=(Obstacle(kind=ObstacleKind.NO_PLAN_IN_TIME),))

@@ -5,6 +5,9 @@ import pytest
 from devolve.core import Stage
 from devolve.core.limits import Family
 from devolve.core.plan import Obstacle, ObstacleKind, PlanStatus
+from devolve.optimise.diagnose import elastic_diagnosis
+from devolve.optimise.model import build_model
+from devolve.optimise.solve import solve
 from devolve.present.words import obstacle_lines
 from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
@@ -55,3 +58,15 @@ def test_required_saving_out_of_reach(rubric):
     assert (saving.needed, saving.available) == (20_000, pytest.approx(7_000))
     assert ("a saving of £20,000 a year in running cost is required, but devolving every activity that saves "
             "money would save at most £7,000") in lines
+
+
+def test_a_saving_far_out_of_reach_is_short_by_what_is_not_within_reach(council):
+    """Most of a large required saving is out of reach, but not all of it: the diagnosis says how
+    much, and stretching the limit by that much admits a plan."""
+    model = build_model(council)
+    required = 100 * -council.scenario.running_cost_limit
+    impossible = model.with_limit(Family.RUNNING_COST, -required)
+    (short,) = [o for o in elastic_diagnosis(impossible) if o.family == Family.RUNNING_COST]
+    assert 0 < short.short_by < required * 0.9999
+    relaxed = impossible.with_limit(Family.RUNNING_COST, -required + short.short_by * (1 + 1e-6) + 1)
+    assert solve(relaxed).status.has_plan

@@ -1,12 +1,14 @@
 """Hand-solved cases, one per constraint family, on every solve route; determinism; deadlines."""
 
+import numpy as np
 import pytest
 
 from devolve.core import ActivityKey, CoherenceRule, Offer, PartnershipConfiguration, Stage
-from devolve.core.plan import PlanStatus
+from devolve.core.plan import PlanMethod, PlanStatus
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
-from devolve.optimise.solve import solve
+from devolve.optimise.readback import RawSolution
+from devolve.optimise.solve import continued, solve
 from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
 from devolve.testing import synthetic_assessment
@@ -203,3 +205,24 @@ def test_progress_messages(council):
 def test_cbc_cannot_run_fix_and_repair(council):
     with pytest.raises(ValueError, match="HiGHS only"):
         solve(build_model(council), solver="cbc", route="lp_fix")
+
+
+def test_nothing_worth_devolving_is_the_empty_plan_not_a_failure(rubric):
+    # outcomes 1: solo −0.25, group −0.125 everywhere; the presolve sets every option aside
+    a = tiny(rubric, {Stage.DESIGN: 1, Stage.DELIVERY: 1})
+    plan = plan_and_explain(a)
+    assert (plan.status, plan.objective, plan.decisions, plan.diagnosis) == (PlanStatus.OPTIMAL, 0.0, (), ())
+    assert check_plan(a, plan) == []
+
+
+def test_an_exact_step_cut_short_keeps_the_bound_fix_and_repair_proved():
+    repaired = RawSolution(np.ones(3), PlanStatus.FEASIBLE, PlanMethod.LP_FIX, "HiGHS", 10.0, 1.0)
+    stopped = RawSolution(None, PlanStatus.NO_PLAN, PlanMethod.EXACT, "HiGHS", None, 2.0)
+    kept = continued(repaired, stopped)
+    assert kept is repaired and (kept.best_bound, kept.solve_seconds) == (10.0, 3.0)
+    better = RawSolution(np.ones(3), PlanStatus.FEASIBLE, PlanMethod.EXACT, "HiGHS", None, 2.0)
+    assert continued(RawSolution(np.ones(3), PlanStatus.FEASIBLE, PlanMethod.LP_FIX, "HiGHS", 10.0, 1.0),
+                     better).best_bound == 10.0
+    tighter = RawSolution(np.ones(3), PlanStatus.FEASIBLE, PlanMethod.EXACT, "HiGHS", 9.5, 2.0)
+    assert continued(RawSolution(np.ones(3), PlanStatus.FEASIBLE, PlanMethod.LP_FIX, "HiGHS", 10.0, 1.0),
+                     tighter).best_bound == 9.5

@@ -2,9 +2,10 @@
 
 Two steps. Quick checks on the data find the common impossibilities without a solver (a saving
 larger than every saving on offer, an equity floor above the number of activities that may be
-devolved). Then an *elastic* re-solve: every limit gets a named slack, the solver finds the
-smallest normalised stretch of the limits that admits a plan, and each stretched limit is
-reported with its amount. The results are :class:`~devolve.core.plan.Obstacle` records;
+devolved). Then an *elastic* re-solve: every limit gets a named slack, and the smallest
+normalised stretch of the limits that admits a plan is found — by the LP relaxation first, then
+for whole decisions in the groups the LP split — and each stretched limit is reported with its
+amount. The results are :class:`~devolve.core.plan.Obstacle` records;
 :mod:`devolve.present.words` says them in plain words.
 
 Rules (one arrangement per activity, coherence, a uniform offer) are never stretched: on their
@@ -21,11 +22,16 @@ from devolve.core.plan import Obstacle, ObstacleKind
 from devolve.optimise.highs import Deadline, highs_lp, run_highs
 from devolve.optimise.matrix import LE
 from devolve.optimise.model import DevolutionModel
+from devolve.optimise.repair import INTEGRAL_TOL, REPAIR_NODES, REPAIR_SIZES, free_columns
 
 SLACK_TOL = 1e-6
+WIDE_ROUND_GAP = 0.01
+"""The widest repair round runs only while the stretch found is this far above the least one."""
 ELASTIC_SECONDS = 15.0
-ELASTIC_GAP = 0.02
-"""The stretch is a diagnosis, not a plan: a near-smallest stretch found quickly is enough."""
+ELASTIC_GAP = 1e-4
+"""How near the smallest stretch must be proven. Not looser: the empty plan with every limit
+stretched to fit is the starting point, and a required saving of £5m of which £50k is within
+reach is only 1% better than it — a loose gap would report the whole £5m as out of reach."""
 
 
 def diagnose(model: DevolutionModel) -> tuple[Obstacle, ...]:
@@ -92,19 +98,34 @@ def elastic_diagnosis(model: DevolutionModel) -> list[Obstacle] | None:
     cost[mat.n_cols :] = -1.0 / scale  # maximise minus the normalised stretch
     upper = np.concatenate([np.ones(mat.n_cols), np.full(len(rows), np.inf)])
     lo, hi = mat.row_bounds()
-    lp = highs_lp(cost, upper, indptr, indices, data, lo, hi, integer=True)
-    kinds = np.full(n_cols, highspy.HighsVarType.kInteger)
-    kinds[mat.n_cols :] = highspy.HighsVarType.kContinuous
-    lp.integrality_ = kinds
     deadline = Deadline.after(min(ELASTIC_SECONDS, model.scenario.time_limit_seconds))
-    # devolving nothing, with every floor and required saving stretched to fit, is always a
-    # solution: starting there, the solver only has to improve on it
-    start = np.zeros(n_cols)
-    rhs = mat.rhs[rows_arr]
-    start[mat.n_cols :] = np.where(mat.sense[rows_arr] == LE, np.maximum(-rhs, 0), np.maximum(rhs, 0))
-    _, sol = run_highs(lp, deadline, ELASTIC_GAP, start)
-    if sol is None:
+    # 1. the LP relaxation: the least stretch any plan, even a fractional one, needs
+    h, x_lp = run_highs(highs_lp(cost, upper, indptr, indices, data, lo, hi, integer=False), deadline, None)
+    if x_lp is None:
         return None
+    least = float(cost @ x_lp)
+    nearness = np.abs(np.asarray(h.getSolution().col_dual, dtype=float))[: mat.n_cols]
+    # 2. whole decisions, as fix and repair finds them (repair.py): keep what the LP took or left
+    #    whole and decide the rest in small MILPs — the groups the LP split, then also the
+    #    options nearest to entering its basis — each round starting from the best plan so far
+    decisions = x_lp[: mat.n_cols]
+    split = np.abs(decisions - np.round(decisions)) > INTEGRAL_TOL
+    best = None
+    for size in REPAIR_SIZES:
+        if size == REPAIR_SIZES[-1] and best is not None and cost @ best >= least - WIDE_ROUND_GAP * abs(least):
+            break  # the widest round, costly at the root, only for a stretch still far from the least
+        free = free_columns(mat, model.options.shape, split, nearness, np.ones(mat.n_cols), size)
+        whole = np.where(free, 0.0, np.round(decisions) if best is None else best[: mat.n_cols])
+        sol = _whole_decisions(mat, rows_arr, cost, upper, indptr, indices, data, lo, hi, whole, free, deadline)
+        if sol is not None and (best is None or cost @ sol > cost @ best):
+            best = sol
+        if best is not None and cost @ best >= least - ELASTIC_GAP * max(abs(least), 1e-9):
+            break
+        if deadline.remaining() <= 0:
+            break
+    if best is None:
+        return None
+    sol = best
     slack = sol[mat.n_cols :]
     out = []
     for i, s, size in zip(rows_arr, slack, scale):
@@ -113,6 +134,24 @@ def elastic_diagnosis(model: DevolutionModel) -> list[Obstacle] | None:
             out.append(Obstacle(kind=ObstacleKind.LIMIT_SHORT, family=block.family,
                                 neighbourhood_id=block.neighbourhood(int(i)), short_by=float(s)))
     return out
+
+
+def _whole_decisions(mat, rows: np.ndarray, cost, upper, indptr, indices, data, lo, hi, whole: np.ndarray,
+                     free: np.ndarray, deadline: Deadline) -> np.ndarray | None:
+    """The stretched model with the decisions outside ``free`` fixed at ``whole``, the rest whole
+    numbers to choose and the slacks continuous; started from the free decisions at 0 and the
+    limits stretched to fit."""
+    lp = highs_lp(cost, upper, indptr, indices, data, lo, hi, integer=True)
+    lp.col_lower_ = np.concatenate([np.where(free, 0.0, whole), np.zeros(len(rows))])
+    lp.col_upper_ = np.concatenate([np.where(free, 1.0, whole), np.full(len(rows), np.inf)])
+    kinds = np.full(len(cost), highspy.HighsVarType.kInteger)
+    kinds[mat.n_cols :] = highspy.HighsVarType.kContinuous
+    lp.integrality_ = kinds
+    use = mat.row_totals(whole)[rows]
+    rhs = mat.rhs[rows]
+    start = np.concatenate([whole, np.where(mat.sense[rows] == LE, np.maximum(use - rhs, 0), np.maximum(rhs - use, 0))])
+    _, sol = run_highs(lp, deadline, ELASTIC_GAP, start, options={"mip_max_nodes": REPAIR_NODES})
+    return sol
 
 
 def _typical_coefficient(mat, rows: np.ndarray) -> np.ndarray:

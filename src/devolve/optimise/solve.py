@@ -88,9 +88,10 @@ def solve(
 
 def _run(model: DevolutionModel, route: SolveRoute, solver: SolverName, upper: np.ndarray, deadline: Deadline,
          relative_gap: float, start: np.ndarray | None) -> RawSolution:
-    if model.matrix.n_cols == 0:
-        # nothing may be devolved: the empty plan is the only plan, if it keeps the floors
-        empty = np.zeros(0)
+    if not (upper > 0).any():
+        # nothing may be devolved, or the presolve proved nothing is worth it: the empty plan is
+        # the only plan (worth 0), if it keeps the floors
+        empty = np.zeros(model.matrix.n_cols)
         ok = feasible(model.matrix, empty)
         return RawSolution(empty if ok else None, PlanStatus.OPTIMAL if ok else PlanStatus.INFEASIBLE,
                            PlanMethod.EXACT, "none needed", 0.0 if ok else None, 0.0,
@@ -106,14 +107,22 @@ def _run(model: DevolutionModel, route: SolveRoute, solver: SolverName, upper: n
         and int((upper > 0).sum()) <= EXACT_LIMIT
         and deadline.remaining() > 0
     ):
-        exact = solve_exact_arrays(model, upper, deadline, relative_gap, raw.x)
-        exact.solve_seconds += raw.solve_seconds
-        exact.notes = raw.notes + [SolveNote(
-            kind=NoteKind.EXACT_CONTINUED if raw.x is not None else NoteKind.EXACT_INSTEAD)]
-        if exact.x is not None or exact.status == PlanStatus.INFEASIBLE or raw.x is None:
-            return exact
-        raw.solve_seconds = exact.solve_seconds
+        return continued(raw, solve_exact_arrays(model, upper, deadline, relative_gap, raw.x))
     return raw
+
+
+def continued(repaired: RawSolution, exact: RawSolution) -> RawSolution:
+    """What fix and repair, then the exact MILP from its plan, proved together: the better plan
+    and the tighter of the two bounds (the MILP may stop before it has one of its own)."""
+    bounds = [b for b in (repaired.best_bound, exact.best_bound) if b is not None]
+    best = exact if exact.x is not None or exact.status == PlanStatus.INFEASIBLE or repaired.x is None \
+        else repaired
+    best.best_bound = min(bounds) if bounds and best.status != PlanStatus.INFEASIBLE else best.best_bound
+    best.solve_seconds = repaired.solve_seconds + exact.solve_seconds
+    if best is exact:
+        exact.notes = repaired.notes + [SolveNote(
+            kind=NoteKind.EXACT_CONTINUED if repaired.x is not None else NoteKind.EXACT_INSTEAD)]
+    return best
 
 
 def _start_vector(model: DevolutionModel, start: Plan | np.ndarray | None, upper: np.ndarray) -> np.ndarray | None:
