@@ -21,10 +21,10 @@ from pathlib import Path
 from devolve.assess.assemble import assemble
 from devolve.assess.capacity import default_volunteer_hours, neighbourhood
 from devolve.assess.decompose import ActivityRecord
-from devolve.core.domain import Assessment, Neighbourhood, Service
+from devolve.core.domain import Assessment, Neighbourhood, Priorities, Service
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import Criterion, Offer, ServiceType, SolverName, Stage
+from devolve.core.terms import Benefit, Criterion, Offer, ServiceType, SolverName, Stage
 from devolve.io.toml import load_rubric
 from devolve.io.write import write_workbook
 
@@ -115,6 +115,27 @@ NEIGHBOURHOODS: tuple[tuple[str, str, str, int | None], ...] = (
     ("N14", "Sowerthwaite and Lowfold district", "older", 28_000),
 )
 """The last three are housing-management districts, far larger than any place residents name."""
+
+USERS: dict[str, int] = {
+    "ASC01": 4_800, "ASC02": 2_100, "ASC03": 1_350, "ASC04": 960, "ASC05": 640, "ASC07": 5_400,
+    "ASC08": 720, "ASC09": 1_150, "CHS01": 2_600, "CHS02": 520, "CHS03": 9_800, "CHS04": 6_500,
+    "CHS05": 3_200, "CHS07": 450, "PH03": 1_900, "HOU01": 2_900, "HOU04": 1_600, "ENV06": 1_150,
+    "REG01": 38_000, "REG02": 21_000, "REG05": 2_300, "RES06": 3_100,
+}
+"""Residents (or households) served a year, from the services' own returns; the rest take the
+rubric's usual share for their type. Care is used by few, so its outcomes reach few residents."""
+
+PRIORITIES: tuple[tuple[str, str, tuple[tuple[str, float], ...]], ...] = (
+    ("N03", "Ackroyd Bottoms residents' forum, February 2026",
+     (("outcomes", 3), ("partnership", 1), ("resilience", 1), ("volunteer_time", 1),
+      ("CHS04", 5), ("ENV05", 4), ("REGS06", 5), ("CHS03", 3))),
+    ("N05", "Thornclough ward survey, autumn 2025 (412 responses)",
+     (("outcomes", 2), ("resilience", 3), ("volunteer_time", 1), ("ASC08", 5), ("RES06", 4), ("ASC07", 4))),
+    ("N12", "Calderbridge Central participatory budgeting workshop, March 2026",
+     (("ENV03", 5), ("REGS06", 4), ("ENV05", 3), ("REG01", 3))),
+)
+"""What three neighbourhoods said they want: weights on the benefits (a forum and a survey) and
+priorities for services (all three), on the 1-5 scale the forms used."""
 
 AGE_PROFILE = {"young": (0.08, 0.14), "mixed": (0.15, 0.21), "older": (0.22, 0.32)}
 INTERMEDIARIES = {"young": (0, 4), "mixed": (2, 7), "older": (4, 10)}
@@ -330,11 +351,13 @@ ACTIVITY_RECORDS: tuple[ActivityRecord, ...] = (
 
 
 TRANSITION_BUDGET = 1_000_000.0
-"""One-off £ to set arrangements up: a year-one neighbourhood pilot fund, not a whole programme."""
+"""One-off £ to set arrangements up, 0.3% of the net revenue budget: a year-one neighbourhood
+programme fund (about 140 partnerships and the local bodies they need, at the rubric's fees)."""
 RUNNING_COST_LIMIT = 0.0
 """Devolution may not add to the annual revenue budget overall: savings must cover lost scale."""
-CONTINGENCY_RESERVE = 200_000.0
-"""£ held back to step in where a devolved arrangement fails; small, so risk must be rationed."""
+CONTINGENCY_RESERVE = 750_000.0
+"""£ held back to step in where a devolved arrangement fails: about a tenth of the spend a
+first programme would hand over, at the arrangements' failure rates of 5-12% a year."""
 CAPACITY_USE = 0.5
 """Call on at most half of each neighbourhood's volunteer hours, leaving room for everything else."""
 MIN_COLLECTIVE_SHARE = 0.3
@@ -380,6 +403,7 @@ def _services() -> tuple[Service, ...]:
             statutory=statutory,
             outcomes=outcomes,
             lgsl_id=lgsl,
+            users=USERS.get(sid),
         )
         for sid, name, directorate, stype, budget, statutory, outcomes, lgsl in SERVICES
     )
@@ -404,7 +428,16 @@ def build_sample(rubric: Rubric | None = None) -> Assessment:
         time_limit_seconds=60,
         relative_gap=0.005,
     )
-    return assemble(rubric, services, ACTIVITY_RECORDS, _neighbourhoods(rubric, rng), scenario)
+    return assemble(rubric, services, ACTIVITY_RECORDS, _neighbourhoods(rubric, rng), scenario, _priorities())
+
+
+def _priorities() -> tuple[Priorities, ...]:
+    out = []
+    for nid, source, stated in PRIORITIES:
+        weights = {Benefit(k): w for k, w in stated if k in {b.value for b in Benefit}}
+        services = {k: w for k, w in stated if k not in {b.value for b in Benefit}}
+        out.append(Priorities(neighbourhood_id=nid, source=source, weights=weights, services=services))
+    return tuple(out)
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv

@@ -67,9 +67,9 @@ def services_rows() -> list[list[Any]]:
     return [
         list(SERVICE_HEADERS),
         ["ENV01", "Parks and open spaces", "Place", "infrastructure-heavy", 2_000_000, "no",
-         "local_environment; public_health", 1],
-        ["ASC01", "Home care", "Adults", "personal", 9_500_000, "yes", "be_healthy", None],
-        ["REG01", "Licensing", "Place", "regulatory", 400_000, "no", None, 2],
+         "local_environment; public_health", 1, None],
+        ["ASC01", "Home care", "Adults", "personal", 9_500_000, "yes", "be_healthy", None, 1_200],
+        ["REG01", "Licensing", "Place", "regulatory", 400_000, "no", None, 2, None],
     ]
 
 

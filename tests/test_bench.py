@@ -29,3 +29,12 @@ def test_cli_text_with_cbc(capsys):
     assert bench.main(["--scale", "S", "--solver", "cbc", "--time-limit", "60"]) == 0
     text = capsys.readouterr().out
     assert "CBC" in text and "time outside the solver" in text
+
+
+@pytest.mark.slow
+def test_replan_times_the_solve_and_what_an_app_shows():
+    r = bench.replan(samples=2)
+    assert r["samples"] == 2 and "fictional" in r["council"]
+    assert 0 < r["replan_median_seconds"] <= r["replan_worst_seconds"]
+    assert r["replan_median_seconds"] <= r["replan_and_show_median_seconds"]
+    assert r["plan_and_explain_seconds"] > 0

@@ -43,10 +43,14 @@ def test_limits_bind_on_the_small_council():
 
 
 def test_one_service_council_values_are_as_its_docstring_says(rubric):
-    # outcomes 3 → solo (3 − 2)/4 = 0.25; group adds half a level: 0.375; outcomes 4 is clamped
+    # outcomes 3 is half the way from today (2) to the top (4); solo reaches the users (half the
+    # residents), group three quarters: 0.8 and 1.2 times the average option's reach
     a = one_service_council(rubric, {Stage.DESIGN: 3, Stage.DELIVERY: 4})
-    values = option_table(a).set_index(["stage", "configuration"])["value"]
-    assert values[("design", "solo")] == pytest.approx(0.25)
-    assert values[("design", "group")] == pytest.approx(0.375)
-    assert values[("delivery", "solo")] == values[("delivery", "group")] == pytest.approx(0.5)
+    table = option_table(a).set_index(["stage", "configuration"])
+    values = table["value"]
+    assert values[("design", "solo")] == pytest.approx(0.4)
+    assert values[("design", "group")] == pytest.approx(0.6)
+    assert values[("delivery", "solo")] == pytest.approx(0.8)
+    assert values[("delivery", "group")] == pytest.approx(1.2)
+    assert table["residents"][("design", "solo")] == 5_000 and table["residents"][("design", "group")] == 7_500
     assert len(a.activities) == 9 and sum(not a.must_retain for a in a.activities) == 2

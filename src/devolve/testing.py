@@ -16,15 +16,14 @@ from devolve.assess.assemble import assemble
 from devolve.assess.capacity import neighbourhood
 from devolve.assess.decompose import ActivityRecord, default_scores
 from devolve.core.domain import Assessment, Neighbourhood, Service
-from devolve.core.rubric import CoherenceRule, PartnershipConfiguration, Rubric
+from devolve.core.rubric import CoherenceRule, PartnershipConfiguration, PartnershipRules, Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import CRITERIA, STAGES, Criterion, ServiceType, SolverName, Stage
+from devolve.core.terms import CRITERIA, STAGES, Benefit, Criterion, ServiceType, SolverName, Stage
 from devolve.io.toml import load_rubric
 
 CONFIGURATIONS = ("citizen_coproduction", "third_sector_intermediary", "community_organisation")
 DIRECTORATES = ("Adults", "Children", "Place", "Resources", "Public Health", "Housing")
-OUTCOMES_ONLY = {Criterion.OUTCOMES: 1, Criterion.UNBUNDLING: 0, Criterion.PARTNERSHIP: 0,
-                 Criterion.RESILIENCE: 0}
+OUTCOMES_ONLY = {Benefit.OUTCOMES: 1, Benefit.PARTNERSHIP: 0, Benefit.RESILIENCE: 0, Benefit.VOLUNTEER_TIME: 0}
 
 
 def synthetic_assessment(
@@ -88,10 +87,10 @@ def synthetic_assessment(
         name=f"Synthetic {services}x{neighbourhoods} seed {seed}",
         weights=rubric.default_weights(),
         # limits sized to the council so that they bind at every scale
-        transition_budget=round(0.004 * total_budget + 2_000 * neighbourhoods * services / 10, -3),
+        transition_budget=round(0.006 * total_budget, -3),
         running_cost_limit=-round(0.00005 * total_budget, -3),  # a required saving
-        contingency_reserve=round(0.001 * total_budget, -3),
-        capacity_use=0.04,
+        contingency_reserve=round(0.004 * total_budget, -3),
+        capacity_use=0.5,
         configurations=CONFIGURATIONS,
         min_collective_share=0.3,
         solver=solver,
@@ -102,13 +101,17 @@ def synthetic_assessment(
 
 
 def configuration(key: str, collective: bool, setup: float, factor: float = 1.0, hours: float = 0.0,
-                risk: float = 0.0) -> PartnershipConfiguration:
-    """A partnership configuration suited to every stage, with a flat set-up fee in £, a running
-    cost factor, volunteer hours per £1,000 and a risk of failure."""
+                  risk: float = 0.0, *, area: float = 0.0, rate: float = 0.0,
+                  spillover: float | None = None, suited: Iterable[Stage] = STAGES) -> PartnershipConfiguration:
+    """A partnership configuration: ``setup`` £ once per service partnership (``area`` £ once per
+    neighbourhood body, ``rate`` of each activity's annual cost), a running cost factor, volunteer
+    hours per £1,000 and a risk of failure. A collective one benefits half the residents who do
+    not use the service (its spill-over), unless told otherwise."""
     return PartnershipConfiguration(
-        key=key, name=key, description=key, collective=collective, setup_cost=setup, setup_rate=0,
-        running_cost_factor=factor, volunteer_hours_per_1000=hours, risk_of_failure=risk,
-        suited_stages=tuple(Stage),
+        key=key, name=key, description=key, collective=collective, area_setup_cost=area,
+        partnership_setup_cost=setup, setup_rate=rate, running_cost_factor=factor, volunteer_hours_per_1000=hours,
+        risk_of_failure=risk, spillover=(0.5 if collective else 0.0) if spillover is None else spillover,
+        suited_stages=tuple(suited),
     )
 
 
@@ -121,21 +124,35 @@ def one_service_council(
     coherence: Iterable[CoherenceRule] = (),
     retain: Iterable[Stage] = (),
     configs: tuple[PartnershipConfiguration, ...] | None = None,
+    partnerships: PartnershipRules | None = None,
     **scenario,
 ) -> Assessment:
-    """One personal service, £100,000 a year; only the stages in ``outcomes`` are in play,
-    scored on outcomes only (every other criterion at the neutral level).
+    """One personal service, £100,000 a year, used by half the residents; only the stages in
+    ``outcomes`` are in play, scored on outcomes only (every other criterion at the neutral level).
 
-    With the weights on outcomes alone, scale 0..4 and neutral 2, an option's value is
-    (outcomes level − 2)/4, and collective configurations add half a level (clamped at 4).
-    Lost economies of scale are set to zero, so running change is cost × (factor − 1).
-    ``hoods`` are (id, population, volunteer hours); the limits default to unbounded.
+    With the weights on outcomes alone, an option's value is its outcomes change (level − 2)/2
+    times the residents it reaches over the average option's: an individual arrangement reaches
+    the users (half the residents), a collective one also half the rest (three quarters). With
+    the default two arrangements offered everywhere and equal neighbourhoods, that is 0.8 and 1.2
+    times the change: outcomes 3 is worth 0.4 alone and 0.6 as a group, outcomes 4 is 0.8 and 1.2.
+
+    The rubric is simplified so the arithmetic stays by hand: every unbundling level has a chance
+    of 1, no option is too small, there is no rule on assessment alone or on the number of
+    partnerships (unless ``partnerships`` says otherwise), and no economies of scale are lost, so
+    running change is cost × (factor − 1). ``hoods`` are (id, population, volunteer hours); the
+    limits default to unbounded; set-up is once per service partnership.
     """
-    prior = rubric.service_types[ServiceType.PERSONAL].replace(lost_economies_of_scale=0.0)
+    prior = rubric.service_types[ServiceType.PERSONAL].replace(lost_economies_of_scale=0.0, user_share=0.5)
+    unbundling = rubric.criteria[Criterion.UNBUNDLING]
     r = rubric.replace(
         configurations=configs or (configuration("solo", False, 1000), configuration("group", True, 3000)),
         coherence=tuple(coherence),
         service_types={**rubric.service_types, ServiceType.PERSONAL: prior},
+        criteria={**rubric.criteria, Criterion.UNBUNDLING: unbundling.replace(
+            levels=tuple(lv.replace(chance=1.0) for lv in unbundling.levels))},
+        evidence=rubric.evidence.replace(default_factor=1.0),
+        partnerships=partnerships or PartnershipRules(max_per_neighbourhood=100, max_arrangements_per_service=2,
+                                                      min_annual_at_stake=0, assessment_not_alone=()),
     )
     svc = Service(service_id="S", name="Service", directorate="D", service_type=ServiceType.PERSONAL,
                   annual_budget=100_000)

@@ -32,15 +32,21 @@ def test_sample_gives_a_plan_workbook_that_loads_again(two_plans, sample_path):
     wb = openpyxl.load_workbook(out, read_only=True)
     names = wb.sheetnames
     wb.close()
-    for sheet in ("Services", "Activities", "Neighbourhoods", "Scenario", "Plan", "Decisions", "Limits",
-                  "Neighbourhoods summary", "Retained"):
-        assert sheet in names
+    assert names == ["Services", "Activities", "Neighbourhoods", "Priorities", "Scenario", "Plan", "Checks",
+                     "Fate of each activity", "Decisions", "Partnerships", "Limits", "Neighbourhoods summary",
+                     "Retained"]
     again, _ = read_assessment(out)
     original, _ = read_assessment(sample_path)
     assert again == original
     overview = dict(sheet_rows(out, "Plan")[1:])
     assert overview["Status"] in ("optimal", "within gap")
-    assert float(overview["Best possible value (bound)"]) >= float(overview["Value of the plan"])
+    assert float(overview["Best possible value (benefit units, bound)"]) >= float(
+        overview["Value of the plan (benefit units)"])
+    # every activity of every service is accounted for, once
+    fates = sheet_rows(out, "Fate of each activity")
+    assert len(fates) - 1 == len(original.activities)
+    checks = sheet_rows(out, "Checks")
+    assert [row[2] for row in checks[1:]] == ["yes"] * 9
 
 
 def test_same_input_same_plan(two_plans):
@@ -88,3 +94,42 @@ def test_bad_input_and_refused_overwrite_exit_2(tmp_path, capsys, sample_path):
     assert main(["assess", str(sample_path), "--out", str(existing)]) == 2
     assert existing.read_bytes() == b"keep me"
     assert "already exists" in capsys.readouterr().err
+
+
+def from_template(tmp_path, services, hoods):
+    """A council filled into the blank template, as a consultant would."""
+    path = tmp_path / "council.xlsx"
+    assert main(["template", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    for row in services:
+        wb["Services"].append(row)
+    for row in hoods:
+        wb["Neighbourhoods"].append(row)
+    wb.save(path)
+    return path
+
+
+HOODS = [["N1", "North", 9000, 0.2, None, 3], ["N2", "South", 12000, 0.15, None, 1]]
+
+
+def test_a_council_made_from_the_template_gets_a_plan(tmp_path, capsys):
+    path = from_template(tmp_path, [["LIB", "Libraries", "Place", "infrastructure-heavy", 3_000_000, "no"],
+                                    ["YTH", "Youth services", "Children", "personal", 1_500_000, "no"]], HOODS)
+    capsys.readouterr()
+    assert main(["assess", str(path), "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["decisions"] and plan["partnerships"]
+    assert len(plan["activities"]) == 18 and all(a["reason"] for a in plan["activities"])
+
+
+def test_a_council_with_nothing_to_devolve_is_told_why(tmp_path, capsys):
+    # licensing (£60k) under a statutory duty: governance and financing retained, small stages too
+    # small to hand over, and the rest needing more than the default budgets leave
+    path = from_template(tmp_path, [["REG", "Licensing", "Place", "regulatory", 60_000, "yes"]], HOODS)
+    capsys.readouterr()
+    assert main(["assess", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Devolved: 0 decisions" in out
+    assert "Why so little: 4 activities: too small to hand over in any neighbourhood" in out
+    assert "Why so little: 2 activities: retained at today's scale" in out
+    assert "Why so little: most often kept out because it would need more of One-off transition budget" in out

@@ -1,17 +1,18 @@
 """Each scenario setting is declared once, on its field; the settings table is made from that."""
 
-from devolve.core import Criterion, Kind, Offer, Scenario, SolverName
+from devolve.core import Benefit, Kind, Offer, Scenario, SolverName
 from devolve.core.scenario import SETTING_KEYS, SETTINGS, SETTINGS_BY_KEY, settings_of, template_values
 
 
 def test_every_field_but_extra_is_a_setting_in_declaration_order():
     fields = [f for f in Scenario.model_fields if f != "extra"]
-    expanded = [f"weight_{c.value}" if f == "weights" else f for f in fields for c in
-                (Criterion if f == "weights" else [None])]
+    expanded = [f"weight_{b.value}" if f == "weights" else f for f in fields for b in
+                (Benefit if f == "weights" else [None])]
     assert list(SETTING_KEYS) == expanded
     assert all(s.meaning and s.default for s in SETTINGS)
     assert SETTINGS_BY_KEY["weight_outcomes"].meaning == (
-        "Relative weight of the outcomes criterion (weights need not add to 1).")
+        "Relative weight of the outcomes criterion (counted by residents reached) (weights need not add to 1).")
+    assert "weight_unbundling" not in SETTINGS_BY_KEY
 
 
 def test_choices_come_from_the_enums_and_the_rubric(rubric):
@@ -26,7 +27,7 @@ def test_rows_of_a_scenario_and_of_a_blank_template(rubric):
                         configurations=("citizen_coproduction", "councillor_forum"), extra={"owner": "Strategy"})
     rows = dict(settings_of(scenario))
     assert rows["configurations"] == "citizen_coproduction, councillor_forum"
-    assert rows["offer"] == "differentiated" and rows["weight_outcomes"] == rubric.criteria[Criterion.OUTCOMES].default_weight
+    assert rows["offer"] == "differentiated" and rows["weight_outcomes"] == rubric.default_weights()[Benefit.OUTCOMES]
     assert rows["owner"] == "Strategy"
     blank = template_values(rubric)
     assert blank["transition_budget"] is None and blank["contingency_reserve"] is None  # scaled to the services

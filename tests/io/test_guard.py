@@ -70,8 +70,8 @@ def _utf16_entities(name: str, data: bytes) -> bytes:
 
 def _huge_dimension(name: str, data: bytes) -> bytes:
     if name == "xl/worksheets/sheet1.xml":
-        # openpyxl writes '<dimension ref="A1:H2"/>' with lxml and '... />' without it
-        data, count = re.subn(rb'<dimension ref="A1:H2"\s*/>', b'<dimension ref="A1:XFD1048576"/>', data)
+        # openpyxl writes '<dimension ref="A1:I2"/>' with lxml and '... />' without it
+        data, count = re.subn(rb'<dimension ref="A1:I2"\s*/>', b'<dimension ref="A1:XFD1048576"/>', data)
         assert count == 1
         return data
     return data
@@ -201,7 +201,7 @@ def test_a_real_process_shows_no_traceback_for_a_zip_bomb(tmp_path):
 
 def test_rows_beyond_the_cap_are_refused(make_workbook, monkeypatch, rubric, tmp_path):
     monkeypatch.setattr(grid, "MAX_ROWS", 20)
-    rows = [SERVICE_HEADERS] + [[f"S{i}", "x", "y", "personal", 1, "no", None, None] for i in range(30)]
+    rows = [SERVICE_HEADERS] + [[f"S{i}", "x", "y", "personal", 1, "no", None, None, None] for i in range(30)]
     declared = find_problems(make_workbook({"Services": rows}), rubric).errors  # by the <dimension>
     assert [(p.code, p.sheet, p.row) for p in declared] == [(ProblemCode.SHEET_TOO_LARGE, "Services", None)]
     csv = tmp_path / "long.csv"  # no <dimension> to go by: counted while reading

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from devolve.core import Criterion, ScoreSource, Stage
+from devolve.core import Benefit, Criterion, ScoreSource, Stage
 from devolve.io.read import read_assessment, find_problems
 from devolve.core.problems import InvalidInput, Problem, ProblemCode, ProblemReport, Severity
 
@@ -135,7 +135,7 @@ def test_duplicate_column(make_workbook, services_rows, rubric):
     rows[0][4] = "budget (£)"
     p = only(find_problems(make_workbook({"Services": rows}), rubric), ProblemCode.COLUMN_DUPLICATE)
     located(p, "Services", 1, "Budget")
-    assert "E and I" in p.message
+    assert "E and J" in p.message
 
 
 def test_an_alias_beside_the_exact_header_is_just_another_column(make_workbook, services_rows, rubric):
@@ -326,7 +326,7 @@ def test_one_row_per_assessor_for_each_activity(make_workbook, services_rows, ru
 
 
 def test_scenario_weights_all_zero(make_workbook, services_rows, rubric):
-    rows = [["setting", "value"]] + [[f"weight_{c.value}", 0] for c in Criterion]
+    rows = [["setting", "value"]] + [[f"weight_{b.value}", 0] for b in Benefit]
     p = only(find_problems(make_workbook({"Services": services_rows, "Scenario": rows}), rubric),
              ProblemCode.SCENARIO)
     located(p, "Scenario", 5, "value")

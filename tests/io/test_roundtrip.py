@@ -79,7 +79,7 @@ def test_sheets_are_styled_for_people(small_assessment, tmp_path):
     path = tmp_path / "assessment.xlsx"
     write_workbook(small_assessment, path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Services", "Activities", "Neighbourhoods", "Scenario"]
+    assert wb.sheetnames == ["Services", "Activities", "Neighbourhoods", "Priorities", "Scenario"]
     for ws in wb:
         assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("1F4E78")
         assert ws.freeze_panes == "A2"

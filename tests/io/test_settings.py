@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from devolve.core import Criterion, Offer, Service
+from devolve.core import Benefit, Offer, Service, Severity
 from devolve.core.problems import InvalidInput, ProblemCode
 from devolve.assess.assemble import default_scenario
 from devolve.core.scenario import settings_of, template_values
+from devolve.io.settings import GivenSetting, apply_settings
 from devolve.io.toml import load_scenario_toml
 
 
@@ -42,8 +43,8 @@ def test_a_scenario_file_overrides_the_base(rubric, services, tmp_path):
     sc = load_scenario_toml(path, rubric, base)
     assert sc.name == "Pilot" and sc.running_cost_limit == -50_000 and sc.capacity_use == 0.5
     assert sc.configurations == ("citizen_coproduction", "councillor_forum")
-    assert sc.weights[Criterion.OUTCOMES] == 0.5 and sc.weights[Criterion.RESILIENCE] == 0
-    assert sc.weights[Criterion.UNBUNDLING] == base.weights[Criterion.UNBUNDLING]
+    assert sc.weights[Benefit.OUTCOMES] == 0.5 and sc.weights[Benefit.RESILIENCE] == 0
+    assert sc.weights[Benefit.PARTNERSHIP] == base.weights[Benefit.PARTNERSHIP]
     assert sc.transition_budget == base.transition_budget
 
 
@@ -65,7 +66,7 @@ def test_every_problem_in_a_scenario_file_names_the_file_and_key(rubric, service
 
 @pytest.mark.parametrize("text, words", [
     ("not = [toml", "not valid TOML"),
-    ("[weights]\noutcomes = 0\nunbundling = 0\npartnership = 0\nresilience = 0\n", "every criterion weight is zero"),
+    ("[weights]\noutcomes = 0\nvolunteer_time = 0\npartnership = 0\nresilience = 0\n", "every criterion weight is zero"),
     ("solver = { name = 'highs' }\n", "holds a table or list"),
 ])
 def test_unusable_scenario_files(rubric, services, tmp_path, text, words):
@@ -80,3 +81,14 @@ def test_unusable_scenario_files(rubric, services, tmp_path, text, words):
 def test_a_missing_scenario_file(rubric, services, tmp_path):
     with pytest.raises(InvalidInput, match="not found"):
         load_scenario_toml(tmp_path / "none.toml", rubric, default_scenario(rubric, services))
+
+
+def test_a_retired_weight_is_ignored_with_its_reason(rubric, services, tmp_path):
+    path = tmp_path / "old.toml"
+    path.write_text("[weights]\nunbundling = 0.3\noutcomes = 0.6\n", encoding="utf-8")
+    base = default_scenario(rubric, services)
+    sc = load_scenario_toml(path, rubric, base)
+    assert sc.weights[Benefit.OUTCOMES] == 0.6 and set(sc.weights) == set(Benefit)
+    _, problems = apply_settings(rubric, base, [GivenSetting("Weight unbundling", 0.3, sheet="Scenario", row=4)])
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "chance an activity can work locally" in problems[0].message and problems[0].row == 4

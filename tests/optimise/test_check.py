@@ -2,7 +2,7 @@
 
 import pytest
 
-from devolve.core import Criterion, Offer
+from devolve.core import Benefit, Offer
 from devolve.core.limits import Family
 from devolve.optimise.check import Witness, check_plan
 from devolve.optimise.model import build_model
@@ -108,7 +108,7 @@ def test_unknown_activity_neighbourhood_or_arrangement_is_named(council, plan):
         assert breach.message == message
 
 
-def test_contributions_are_keyed_by_criterion(plan):
+def test_contributions_are_keyed_by_benefit(plan):
     d = plan.decisions[0]
-    assert set(d.contributions) == set(Criterion)
+    assert set(d.contributions) == set(Benefit)
     assert sum(d.contributions.values()) == pytest.approx(d.value)

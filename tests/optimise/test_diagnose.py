@@ -33,11 +33,12 @@ def test_equity_floor_above_what_may_be_devolved(rubric):
 
 
 def test_transition_budget_short_by_an_amount(rubric):
-    # two set-ups of £1,000 in each of two neighbourhoods cost £4,000; £3,000 is available
-    found, lines = diagnosis(rubric, min_devolved_per_neighbourhood=2, transition_budget=3000)
+    # two activities in each of two neighbourhoods need a solo partnership in each, £1,000 once
+    # per partnership: £2,000; £1,500 is available
+    found, lines = diagnosis(rubric, min_devolved_per_neighbourhood=2, transition_budget=1500)
     short = [o for o in found if o.family == Family.TRANSITION_BUDGET]
-    assert [o.short_by for o in short] == [pytest.approx(1000)]
-    assert "transition budget short by £1,000 (it is £3,000)" in lines
+    assert [o.short_by for o in short] == [pytest.approx(500)]
+    assert "transition budget short by £500 (it is £1,500)" in lines
 
 
 def test_neighbourhood_capacity_short_by_hours(rubric):

@@ -52,5 +52,10 @@ def test_row_totals_are_a_times_x(rubric):
     x = np.zeros(mat.n_cols)
     x[0] = 1  # the first option: the first activity (design, as the chain runs) solo in N1
     totals = mat.row_totals(x)
-    assert totals[mat.blocks[Family.TRANSITION_BUDGET].start] == pytest.approx(1000)  # solo's set-up fee
+    assert totals[mat.blocks[Family.TRANSITION_BUDGET].start] == 0  # its own set-up is a rate of 0
     assert totals[mat.blocks[Family.ONE_CONFIGURATION].start] == 1
+    assert totals[mat.blocks[Family.PARTNERSHIP].start] == 1  # the option needs its partnership
+    x[mat.z0] = 1  # the service's solo partnership in N1: its fee paid once
+    totals = mat.row_totals(x)
+    assert totals[mat.blocks[Family.TRANSITION_BUDGET].start] == pytest.approx(1000)
+    assert totals[mat.blocks[Family.PARTNERSHIP].start] == 0

@@ -37,11 +37,13 @@ def test_capacity_per_neighbourhood(rubric):
 
 
 def test_a_budget_with_room_for_every_improvement_does_not_bind(rubric):
-    # £10,000 leaves room for everything worth having: nothing binds, though money was spent
+    # £10,000 leaves room for everything worth having: nothing binds, though money was spent on
+    # one group partnership (£3,000, once) that takes both activities
     a = tiny(rubric, {Stage.DELIVERY: 4, Stage.DESIGN: 3}, transition_budget=10_000)
     plan = solved(a)
     budget = plan.limit(Family.TRANSITION_BUDGET)
-    assert budget.used == pytest.approx(6000) and not budget.binding
+    assert budget.used == pytest.approx(3000) and not budget.binding
+    assert [(p.configuration, p.activities, p.setup_cost) for p in plan.partnerships] == [("group", 2, 3000)]
 
 
 def test_the_plan_vector_round_trips(rubric):
@@ -49,7 +51,8 @@ def test_the_plan_vector_round_trips(rubric):
     model = build_model(a)
     plan = solve(model)
     x = plan_vector(model, plan)
-    assert x.sum() == len(plan.decisions) and model.value @ x[: model.matrix.n_x] == pytest.approx(plan.objective)
+    assert x[model.matrix.z0 : model.matrix.b0].sum() == len(plan.partnerships) == 2
+    assert x[: model.matrix.n_x].sum() == len(plan.decisions) and model.value @ x[: model.matrix.n_x] == pytest.approx(plan.objective)
 
 
 @pytest.mark.parametrize("objective, bound, status", [

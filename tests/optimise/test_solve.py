@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from devolve.core import ActivityKey, CoherenceRule, Offer, PartnershipConfiguration, Stage
+from devolve.core import ActivityKey, CoherenceRule, Offer, Stage
 from devolve.core.plan import PlanMethod, PlanStatus
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
@@ -28,34 +28,51 @@ def chosen(plan):
     return {(d.stage.value, d.neighbourhood_id): d.configuration for d in plan.decisions}
 
 
+# In one_service_council, outcomes 3 is worth 0.4 solo and 0.6 as a group, outcomes 4 is worth
+# 0.8 and 1.2, outcomes 1 is −0.4 and −0.6 (equal neighbourhoods; see its docstring). A solo
+# partnership costs £1,000 to set up, a group £3,000, once for all the activities it takes on.
+
+
 @pytest.mark.parametrize("route", ROUTES)
-def test_budget_forces_a_choice(rubric, route):
-    # design: outcomes 4 → solo 0.5, group 4.5 clamped → 0.5.  delivery: 3 → solo 0.25, group 0.375.
-    # setup: solo £1,000, group £3,000; budget £4,000.
-    #   design solo + delivery group = £4,000 → 0.875   ← best
-    #   design group + delivery solo = £4,000 → 0.75;  both solo £2,000 → 0.75;  both group £6,000 ✗
-    a = tiny(rubric, {Stage.DESIGN: 4, Stage.DELIVERY: 3}, transition_budget=4000)
+@pytest.mark.parametrize("budget, best, expected", [
+    (3000, 1.8, {("design", "N1"): "group", ("delivery", "N1"): "group"}),
+    (2999, 1.2, {("design", "N1"): "solo", ("delivery", "N1"): "solo"}),
+])
+def test_budget_forces_a_choice(rubric, route, budget, best, expected):
+    # design 4 (0.8 / 1.2) and delivery 3 (0.4 / 0.6):
+    #   one group partnership for both, £3,000 → 1.8   ← best when it fits
+    #   one solo partnership for both, £1,000 → 1.2    ← best below £3,000
+    #   design group + delivery solo: two partnerships, £4,000 → 1.6
+    a = tiny(rubric, {Stage.DESIGN: 4, Stage.DELIVERY: 3}, transition_budget=budget)
     plan = solved(a, route)
-    assert plan.objective == pytest.approx(0.875)
-    assert chosen(plan) == {("design", "N1"): "solo", ("delivery", "N1"): "group"}
-    assert plan.status == "optimal" and plan.gap == pytest.approx(0)
+    assert plan.objective == pytest.approx(best)
+    assert chosen(plan) == expected
+    if route[1] == "lp_fix" and budget == 2999:
+        # the LP takes 2,999/3,000 of the group partnership: fix and repair alone cannot prove
+        # its plan best, and says so
+        assert plan.status == "feasible" and plan.best_bound == pytest.approx(1.2 + 0.6 * 1999 / 2000)
+    else:
+        assert plan.status == "optimal" and plan.gap == pytest.approx(0)
+    assert len(plan.partnerships) == 1 and plan.partnerships[0].activities == 2
+    # binding both times: all spent, or too little left to change to the group
     assert plan.limit("transition_budget").binding
-    assert plan.limit("transition_budget").used == pytest.approx(4000)
+    assert plan.limit("transition_budget").used == pytest.approx(3000 if budget == 3000 else 1000)
 
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_coherence_forces_management_with_delivery(rubric, route):
-    # delivery 3 → solo 0.25, group 0.375; management 1 → solo −0.25, group −0.125.
-    # Delivery needs management: delivery group + management group = 0.375 − 0.125 = 0.25 > 0.
+    # delivery 3 → solo 0.4, group 0.6; management 1 → solo −0.4, group −0.6.
+    # Delivery needs management: delivery group + management solo = 0.6 − 0.4 = 0.2 > 0
+    # (two partnerships: the budget is unlimited).
     rule = CoherenceRule(stage=Stage.DELIVERY, requires=Stage.MANAGEMENT, reason="test")
     a = tiny(rubric, {Stage.MANAGEMENT: 1, Stage.DELIVERY: 3}, coherence=[rule])
     plan = solved(a, route)
-    assert plan.objective == pytest.approx(0.25)
-    assert chosen(plan) == {("management", "N1"): "group", ("delivery", "N1"): "group"}
+    assert plan.objective == pytest.approx(0.2)
+    assert chosen(plan) == {("management", "N1"): "solo", ("delivery", "N1"): "group"}
 
 
 def test_coherence_with_retained_requirement_blocks_dependent(rubric):
-    # management is retained, so delivery (worth 0.375) cannot be devolved at all: empty plan.
+    # management is retained, so delivery (worth 0.6) cannot be devolved at all: empty plan.
     rule = CoherenceRule(stage=Stage.DELIVERY, requires=Stage.MANAGEMENT, reason="test")
     a = tiny(rubric, {Stage.MANAGEMENT: 3, Stage.DELIVERY: 3}, coherence=[rule], retain=[Stage.MANAGEMENT])
     plan = solved(a)
@@ -66,56 +83,62 @@ def test_coherence_with_retained_requirement_blocks_dependent(rubric):
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_uniform_offer(rubric, route):
-    # One activity (outcomes 3 → solo 0.25, group 0.375), two neighbourhoods; N2 has no volunteer
+    # One activity (outcomes 3 → solo 0.4, group 0.6), two neighbourhoods; N2 has no volunteer
     # hours and every option needs some, so N2 cannot take it.
-    # Differentiated: group in N1 only → 0.375.  Uniform: all or nothing → nothing → 0.
+    # Differentiated: group in N1 only → 0.6.  Uniform: all or nothing → nothing → 0.
     hoods = (("N1", 10_000, 5_000.0), ("N2", 10_000, 0.0))
     configs = (cfg("solo", False, 1000, hours=1.0), cfg("group", True, 3000, hours=1.0))
     diff = solved(tiny(rubric, {Stage.DELIVERY: 3}, hoods=hoods, configs=configs), route)
-    assert diff.objective == pytest.approx(0.375)
+    assert diff.objective == pytest.approx(0.6)
     assert chosen(diff) == {("delivery", "N1"): "group"}
     uni = solved(tiny(rubric, {Stage.DELIVERY: 3}, hoods=hoods, configs=configs, offer=Offer.UNIFORM), route)
     assert uni.objective == pytest.approx(0) and uni.decisions == ()
-    # With hours everywhere, uniform devolves group in both: 2 × 0.375
+    # With hours everywhere, uniform devolves group in both: 2 × 0.6
     hoods = (("N1", 10_000, 5_000.0), ("N2", 10_000, 5_000.0))
     both = solved(tiny(rubric, {Stage.DELIVERY: 3}, hoods=hoods, configs=configs, offer=Offer.UNIFORM), route)
-    assert both.objective == pytest.approx(0.75)
+    assert both.objective == pytest.approx(1.2)
     assert chosen(both) == {("delivery", "N1"): "group", ("delivery", "N2"): "group"}
 
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_equity_floor_devolves_a_loss_maker(rubric, route):
-    # outcomes 1 → solo −0.25, group −0.125. Without a floor nothing is devolved; with a floor of
-    # one per neighbourhood the least bad option (group, −0.125) is.
+    # outcomes 1 → solo −0.4, group −0.6. Without a floor nothing is devolved; with a floor of
+    # one per neighbourhood the least bad option (solo, −0.4) is.
     assert solved(tiny(rubric, {Stage.DELIVERY: 1}), route).decisions == ()
     a = tiny(rubric, {Stage.DELIVERY: 1}, min_devolved_per_neighbourhood=1)
     plan = solved(a, route)
-    assert plan.objective == pytest.approx(-0.125)
-    assert chosen(plan) == {("delivery", "N1"): "group"}
+    assert plan.objective == pytest.approx(-0.4)
+    assert chosen(plan) == {("delivery", "N1"): "solo"}
     assert plan.limit("equity", "N1").binding
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@pytest.mark.parametrize("share, best", [(0.5, 0.875), (0.6, 0.5), (1.0, 0.5)])
+@pytest.mark.parametrize("share, best", [(0.5, 2.2), (0.8, 1.8), (1.0, 1.8)])
 def test_collective_share(rubric, route, share, best):
-    # As in the budget case (£4,000): the unconstrained best, design solo + delivery group (0.875),
-    # is half collective. Above half, both must be collective (£6,000, over budget) or only one
-    # activity devolved, collectively: design group alone is worth 0.5.
-    a = tiny(rubric, {Stage.DESIGN: 4, Stage.DELIVERY: 3}, transition_budget=4000, min_collective_share=share)
+    # design 4 (0.8 / 1.2), planning 3 and delivery 3 (0.4 / 0.6); £10k, £10k and £60k a year.
+    # The group asks 10 volunteer hours per £1,000 and N1 has 200 hours: design and planning as
+    # a group (200 h) and delivery solo → 1.2 + 0.6 + 0.4 = 2.2, two thirds collective. Above
+    # two thirds delivery must go: design and planning as a group alone → 1.8.
+    configs = (cfg("solo", False, 1000), cfg("group", True, 3000, hours=10.0))
+    a = tiny(rubric, {Stage.DESIGN: 4, Stage.PLANNING: 3, Stage.DELIVERY: 3}, configs=configs,
+             shares={Stage.DESIGN: 0.1, Stage.PLANNING: 0.1, Stage.DELIVERY: 0.6},
+             hoods=(("N1", 10_000, 200.0),), min_collective_share=share)
     plan = solved(a, route)
     assert plan.objective == pytest.approx(best)
-    if best == 0.5:
-        assert chosen(plan) == {("design", "N1"): "group"}
+    expected = {("design", "N1"): "group", ("planning", "N1"): "group"}
+    if best == 2.2:
+        expected[("delivery", "N1")] = "solo"
+    assert chosen(plan) == expected
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@pytest.mark.parametrize("limit, best", [(0, 0.625), (-5000, 0.5), (-6000, 0.5), (-6001, None)])
+@pytest.mark.parametrize("limit, best", [(0, 1.0), (-5000, 0.8), (-6000, 0.8), (-6001, None)])
 def test_required_saving(rubric, route, limit, best):
-    # delivery £50k and design £10k a year, both outcomes 3 → solo 0.25, group 0.375.
+    # delivery £50k and design £10k a year, both outcomes 3 → solo 0.4, group 0.6.
     # solo runs at 0.9 (saves 10%), group at 1.1 (costs 10% more):
     #   delivery solo −5,000, group +5,000; design solo −1,000, group +1,000.
-    # limit 0: delivery solo + design group (−4,000) → 0.625 (delivery group + design solo is +4,000 ✗)
-    # limit −5,000 or −6,000: both solo (−6,000) → 0.5;  limit −6,001: infeasible.
+    # limit 0: delivery solo + design group (−4,000) → 1.0 (delivery group + design solo is +4,000 ✗)
+    # limit −5,000 or −6,000: both solo (−6,000) → 0.8;  limit −6,001: infeasible.
     configs = (cfg("solo", False, 1000, factor=0.9), cfg("group", True, 3000, factor=1.1))
     a = tiny(rubric, {Stage.DESIGN: 3, Stage.DELIVERY: 3}, configs=configs, running_cost_limit=limit,
              shares={Stage.DESIGN: 0.1, Stage.DELIVERY: 0.5})
@@ -129,15 +152,14 @@ def test_required_saving(rubric, route, limit, best):
 
 
 def test_contingency_reserve(rubric):
-    # risk 0.2: contingency = 0.2 × cost; delivery £60k → £12k, design £10k → £2k. Reserve £10k:
-    # only design fits (0.375 group beats nothing; delivery would be 0.375 too but needs £12k).
-    configs = (PartnershipConfiguration(key="group", name="g", description="g", collective=True,
-                                        setup_cost=0, setup_rate=0, running_cost_factor=1,
-                                        volunteer_hours_per_1000=0, risk_of_failure=0.2,
-                                        suited_stages=tuple(Stage)),)
+    # One arrangement (so each option reaches the average: outcomes 3 is worth 0.5), risk 0.2:
+    # contingency = 0.2 × cost; delivery £60k → £12k, design £10k → £2k. Reserve £10k: only
+    # design fits.
+    configs = (cfg("group", True, 0, risk=0.2),)
     a = tiny(rubric, {Stage.DESIGN: 3, Stage.DELIVERY: 3}, configs=configs, contingency_reserve=10_000,
              shares={Stage.DESIGN: 0.1, Stage.DELIVERY: 0.6})
     plan = solved(a)
+    assert plan.objective == pytest.approx(0.5)
     assert chosen(plan) == {("design", "N1"): "group"}
     assert plan.limit("contingency_reserve").used == pytest.approx(2000)
 
@@ -185,7 +207,7 @@ def test_a_solve_cut_short_before_any_plan_says_so(larger):
 def test_a_solve_cut_short_claims_no_more_than_it_proved(larger):
     """Started from a plan and stopped at once: that plan comes back, with no bound it did not prove."""
     a, model = larger
-    start = solve(model, route="lp_fix")
+    start = solve(model, route="lp_fix", time_limit=10)
     plan = solve(model, route="exact", time_limit=1e-6, relative_gap=0.0, start=start)
     assert plan.objective is not None and plan.objective >= start.objective - 1e-9
     assert check_plan(a, plan) == []
@@ -208,7 +230,7 @@ def test_cbc_cannot_run_fix_and_repair(council):
 
 
 def test_nothing_worth_devolving_is_the_empty_plan_not_a_failure(rubric):
-    # outcomes 1: solo −0.25, group −0.125 everywhere; the presolve sets every option aside
+    # outcomes 1: solo −0.4, group −0.6 everywhere; the presolve sets every option aside
     a = tiny(rubric, {Stage.DESIGN: 1, Stage.DELIVERY: 1})
     plan = plan_and_explain(a)
     assert (plan.status, plan.objective, plan.decisions, plan.diagnosis) == (PlanStatus.OPTIMAL, 0.0, (), ())

@@ -20,15 +20,30 @@ def planned(rubric):
 def test_plan_tables_add_up(planned):
     a, plan = planned
     sheets = plan_sheets(a, plan)
-    assert list(sheets) == ["Plan", "Decisions", "Limits", "Neighbourhoods summary", "Retained"]
+    assert list(sheets) == ["Plan", "Checks", "Fate of each activity", "Decisions", "Partnerships", "Limits",
+                            "Neighbourhoods summary", "Retained"]
     decisions = sheets["Decisions"]
     assert len(decisions) == len(plan.decisions)
-    assert decisions["Value"].sum() == pytest.approx(plan.objective, abs=1e-3)
+    value = decisions["Value (benefit units)"]
+    assert value.sum() == pytest.approx(plan.objective, abs=1e-3)
     contributions = decisions[[c for c in decisions if c.endswith("contribution")]].sum(axis=1)
-    assert (contributions - decisions["Value"]).abs().max() < 1e-3
+    assert (contributions - value).abs().max() < 1e-3
+    assert decisions["Spend devolved (£ a year)"].sum() == pytest.approx(sum(d.annual_cost for d in plan.decisions),
+                                                                       abs=len(plan.decisions))
+    # every set-up fee is shared out among the decisions, and the overview counts each once
+    overview = dict(sheets["Plan"].values)
+    assert decisions["Set-up share (£)"].sum() == pytest.approx(
+        overview["One-off transition cost (£, set-up fees included)"], abs=len(plan.decisions))
+    partnerships = sheets["Partnerships"]
+    assert len(partnerships) == len(plan.partnerships)
+    assert partnerships["Set-up fee (£)"].sum() == round(sum(p.setup_cost for p in plan.partnerships))
     hoods = sheets["Neighbourhoods summary"]
     assert hoods["Devolved activities"].sum() == len(plan.decisions)
-    assert hoods[["Co-commissioning", "Co-design", "Co-delivery"]].sum().sum() == len(plan.decisions)
+    assert hoods[[c for c in hoods if c.endswith(": decisions")]].sum().sum() == len(plan.decisions)
+    assert hoods[[c for c in hoods if c.endswith(": £ a year")]].sum().sum() == pytest.approx(
+        decisions["Spend devolved (£ a year)"].sum(), abs=len(plan.decisions))
+    fates = sheets["Fate of each activity"]
+    assert len(fates) == len(a.activities) == 9 and fates["Why"].str.len().min() > 10
     assert len(sheets["Retained"]) == len(plan.retained) == 6
     assert set(sheets["Retained"]["Why it stays at today's scale"]) == {"marked must retain"}
 
@@ -48,7 +63,7 @@ def test_limits_are_labelled_in_plain_words_with_units(planned):
     assert "Volunteer hours in N2" in set(limits["Limit"])
     assert set(limits["Unit"]) == {"£", "hours"}
     budget = limits.set_index("Limit").loc["One-off transition budget"]
-    assert budget["Binding"] == "yes" and budget["Value of a little more"].endswith("per £1,000")
+    assert budget["Binding"] == "yes" and "benefit units per £1,000" in budget["Value of a little more"]
 
 
 def test_summary_lines(planned):
@@ -56,7 +71,8 @@ def test_summary_lines(planned):
     text = "\n".join(summary_lines(a, plan))
     assert f"Status: {plan.status.value} ({plan.method.value}," in text
     assert "One-off transition budget" in text and "£5,000" in text
-    assert "By the Four Co's: Co-commissioning" in text
+    assert "By the Four Co's:\n  Co-commissioning: 2 decisions" in text
+    assert "Checks a cabinet would make:" in text
 
 
 def test_floors_and_a_required_saving_read_in_their_own_units(rubric):
@@ -68,9 +84,9 @@ def test_floors_and_a_required_saving_read_in_their_own_units(rubric):
     limits = plan_sheets(a, plan)["Limits"].set_index("Limit")
     floor = limits.loc["Devolved activities per neighbourhood in N1"]
     assert (floor["Kind"], floor["Unit"]) == ("at least", "activities")
-    assert floor["Value of a little more"].endswith("per activity")
-    assert limits.loc["Share of devolved activities run collectively", "Value of a little more"].endswith(
-        "per percentage point")
+    assert "per activity" in floor["Value of a little more"]
+    assert "per percentage point" in limits.loc["Share of devolved activities run collectively",
+                                                "Value of a little more"]
     saving = limits.loc["Change in annual running cost"]
     assert saving["Limit value"] == -1 and saving["Used"] < 0
     assert pd.isna(saving["Used (%)"])  # blank: a share of a negative limit would read as an overrun

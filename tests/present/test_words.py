@@ -17,12 +17,14 @@ from devolve.core.plan import (
 )
 from devolve.present.words import (
     alternative_reason,
+    marginal_text,
     limit_label,
     money,
     near_miss_reason,
     note_text,
     obstacle_lines,
     retention_reason,
+    share_beside,
 )
 from devolve.testing import one_service_council
 
@@ -133,3 +135,19 @@ def test_shortfalls_in_many_neighbourhoods_are_one_line(rubric):
                      "in 5 neighbourhoods volunteer capacity is short: N0 by 100 hours, N1 by 101 hours, "
                      "N2 by 102 hours, N3 by 103 hours, N4 by 104 hours"]
     assert len(obstacle_lines(a, _infeasible(a, *short[:3]))) == 3  # three or fewer: a line each
+
+
+@pytest.mark.parametrize("value, floor, shown", [
+    (0.3004, 0.3, "30.04%"),
+    (0.30000004, 0.3, "just over 30.0%"),
+    (0.3, 0.3, "30.0%"),
+    (0.688, 0.3, "68.8%"),
+    (0.2996, 0.3, "29.96%"),
+])
+def test_a_share_never_reads_as_the_floor_it_only_passes(value, floor, shown):
+    assert share_beside(value, floor) == shown
+
+
+def test_a_little_more_reads_as_a_share_of_the_plan_too():
+    assert marginal_text(1.2, "£1,000", 120.0) == "1.2000 benefit units per £1,000 (+1.00% of the plan's value)"
+    assert marginal_text(0.0, "£1,000", 120.0) == "0.0000 benefit units per £1,000"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from devolve.assess.decompose import ActivityRecord, decompose
-from devolve.core.domain import Assessment, Neighbourhood, Service
+from devolve.core.domain import Assessment, Neighbourhood, Priorities, Service
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import CONTINGENCY_RESERVE_SHARE, TRANSITION_BUDGET_SHARE, Scenario
 from devolve.core.terms import CRITERIA
@@ -27,6 +27,7 @@ def default_scenario(rubric: Rubric, services: Iterable[Service]) -> Scenario:
         transition_budget=round(total * TRANSITION_BUDGET_SHARE),
         running_cost_limit=0.0,
         contingency_reserve=round(total * CONTINGENCY_RESERVE_SHARE),
+        residents_share=rubric.value.residents_share,
     )
 
 
@@ -36,6 +37,7 @@ def assemble(
     records: Iterable[ActivityRecord] = (),
     neighbourhoods: Iterable[Neighbourhood] = (),
     scenario: Scenario | None = None,
+    priorities: Iterable[Priorities] = (),
 ) -> Assessment:
     """Decompose the services, fill the gaps from the rubric and validate the whole.
 
@@ -48,6 +50,7 @@ def assemble(
         activities=decompose(rubric, services, records),
         neighbourhoods=tuple(neighbourhoods),
         scenario=scenario if scenario is not None else default_scenario(rubric, services),
+        priorities=tuple(priorities),
     )
 
 

@@ -8,6 +8,7 @@ from devolve.core.domain import (
     Activity,
     Assessment,
     Neighbourhood,
+    Priorities,
     Retention,
     RetentionKind,
     Score,
@@ -17,11 +18,13 @@ from devolve.core.problems import InvalidInput, Problem, ProblemCode, ProblemRep
 from devolve.core.rubric import CoherenceRule, PartnershipConfiguration, Rubric
 from devolve.core.scenario import SETTINGS, Scenario, Setting
 from devolve.core.terms import (
+    BENEFITS,
     CRITERIA,
     FOUR_CO_ORDER,
     FOUR_COS,
     STAGES,
     ActivityKey,
+    Benefit,
     Criterion,
     Kind,
     Offer,
@@ -33,8 +36,8 @@ from devolve.core.terms import (
 )
 
 __all__ = [
-    "CRITERIA", "FOUR_COS", "FOUR_CO_ORDER", "SETTINGS", "STAGES", "Activity", "ActivityKey", "Assessment",
-    "CoherenceRule", "Criterion", "InvalidInput", "Kind", "Neighbourhood", "Offer", "PartnershipConfiguration",
-    "Problem", "ProblemCode", "ProblemReport", "Retention", "RetentionKind", "Rubric", "Scenario", "Score",
+    "BENEFITS", "CRITERIA", "FOUR_COS", "FOUR_CO_ORDER", "SETTINGS", "STAGES", "Activity", "ActivityKey", "Assessment",
+    "Benefit", "CoherenceRule", "Criterion", "InvalidInput", "Kind", "Neighbourhood", "Offer", "PartnershipConfiguration",
+    "Priorities", "Problem", "ProblemCode", "ProblemReport", "Retention", "RetentionKind", "Rubric", "Scenario", "Score",
     "ScoreSource", "Service", "ServiceType", "Setting", "Severity", "SolverName", "Stage", "Unit",
 ]

@@ -15,6 +15,7 @@ from devolve.core.scenario import Scenario
 from devolve.core.terms import (
     CRITERIA,
     ActivityKey,
+    Benefit,
     Criterion,
     ExtraCells,
     Frozen,
@@ -39,6 +40,9 @@ class Service(Frozen):
     outcomes: tuple[str, ...] = ()
     lgsl_id: int | None = Field(default=None, ge=1)
     """Local Government Service List identifier, for comparing services across councils."""
+    users: int | None = Field(default=None, ge=0)
+    """Residents who use the service in a year (its caseload); None: the rubric's share of
+    residents for its type."""
     extra: ExtraCells = {}
 
 
@@ -126,6 +130,31 @@ class Neighbourhood(Frozen):
     extra: ExtraCells = {}
 
 
+class Priorities(Frozen):
+    """A neighbourhood's own priorities, from a forum, a workshop or a survey (co-decision).
+
+    They are blended with the council's: the scenario's ``residents_share`` is their share.
+    """
+
+    neighbourhood_id: str
+    source: str | None = None
+    """Where they come from, e.g. "Ward forum, March 2026"."""
+    weights: dict[Benefit, float] = {}
+    """The benefits' weights as residents put them (empty: none stated)."""
+    services: dict[str, float] = {}
+    """Service id → how much residents want it (any positive scale; unlisted services count as
+    the average of those listed)."""
+    extra: ExtraCells = {}
+
+    @model_validator(mode="after")
+    def _sensible(self) -> Priorities:
+        if self.weights and (any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0):
+            raise ValueError("residents' weights must be 0 or more, and not all 0")
+        if any(p <= 0 for p in self.services.values()):
+            raise ValueError("a service's priority must be above 0")
+        return self
+
+
 class Assessment(Frozen):
     """A whole assessment: the rubric it is scored against, the inventory, and the scenario."""
 
@@ -134,6 +163,8 @@ class Assessment(Frozen):
     activities: tuple[Activity, ...]
     neighbourhoods: tuple[Neighbourhood, ...]
     scenario: Scenario
+    priorities: tuple[Priorities, ...] = ()
+    """Residents' own priorities, for the neighbourhoods that stated them."""
 
     @model_validator(mode="after")
     def _ids_resolve(self) -> Assessment:
@@ -156,6 +187,16 @@ class Assessment(Frozen):
         for key in self.scenario.configurations:
             if key not in offered:
                 problems.append(f"scenario offers configuration {key!r}, not in the rubric")
+        places = set(n_ids)
+        stated = [p.neighbourhood_id for p in self.priorities]
+        if len(set(stated)) != len(stated):
+            problems.append("a neighbourhood's priorities are given twice")
+        for p in self.priorities:
+            if p.neighbourhood_id not in places:
+                problems.append(f"priorities name no known neighbourhood {p.neighbourhood_id!r}")
+            unknown = sorted(set(p.services) - known)
+            if unknown:
+                problems.append(f"priorities for {p.neighbourhood_id} name no known service {', '.join(unknown)}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -169,6 +210,9 @@ class Assessment(Frozen):
     def activity_cost(self, activity: Activity) -> float:
         """Annual £ cost of an activity across the whole council."""
         return self.service(activity.service_id).annual_budget * activity.cost_share
+
+    def priorities_of(self, neighbourhood_id: str) -> Priorities | None:
+        return next((p for p in self.priorities if p.neighbourhood_id == neighbourhood_id), None)
 
     def offered_configurations(self) -> tuple[PartnershipConfiguration, ...]:
         keys = self.scenario.configurations

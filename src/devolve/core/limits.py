@@ -22,6 +22,15 @@ class Family(str, Enum):
     """A constraint family of ``docs/model.md``: one block of rows in the model."""
 
     ONE_CONFIGURATION = "one_configuration"
+    PARTNERSHIP = "partnership"
+    AREA_BODY = "area_body"
+    ARRANGEMENTS_PER_SERVICE = "arrangements_per_service"
+    PARTNERSHIPS_PER_NEIGHBOURHOOD = "partnerships_per_neighbourhood"
+    ASSESSMENT_NOT_ALONE = "assessment_not_alone"
+    PARTNERSHIP_NOT_EMPTY = "partnership_not_empty"
+    SERVICE_DEVOLVED = "service_devolved"
+    SERVICE_HERE = "service_here"
+    SEVERAL_NEIGHBOURHOODS = "several_neighbourhoods"
     TRANSITION_BUDGET = "transition_budget"
     RUNNING_COST = "running_cost"
     CONTINGENCY_RESERVE = "contingency_reserve"
@@ -69,6 +78,24 @@ class ConstraintFamily:
 CATALOGUE: dict[Family, ConstraintFamily] = {c.family: c for c in (
     ConstraintFamily(Family.ONE_CONFIGURATION, "At most one arrangement per activity and neighbourhood",
                Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.PARTNERSHIP, "An activity devolved only through its service's partnership",
+                     Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.AREA_BODY, "A partnership only where its neighbourhood body is set up",
+                     Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.ARRANGEMENTS_PER_SERVICE, "Arrangements per service and neighbourhood",
+                     Unit.PARTNERSHIPS, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.PARTNERSHIPS_PER_NEIGHBOURHOOD, "Service partnerships per neighbourhood",
+                     Unit.PARTNERSHIPS, Sense.AT_MOST, None, stretchable=False, per_neighbourhood=True),
+    ConstraintFamily(Family.ASSESSMENT_NOT_ALONE, "Assessment devolved only beside another activity",
+                     Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.PARTNERSHIP_NOT_EMPTY, "A partnership takes on at least one activity",
+                     Unit.ACTIVITIES, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.SERVICE_DEVOLVED, "A service with a partnership is a devolved service",
+                     Unit.PARTNERSHIPS, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.SERVICE_HERE, "A neighbourhood counts for a service only where it has a partnership",
+                     Unit.NEIGHBOURHOODS, Sense.AT_MOST, None, stretchable=False),
+    ConstraintFamily(Family.SEVERAL_NEIGHBOURHOODS, "A devolved service in several neighbourhoods, not one",
+                     Unit.NEIGHBOURHOODS, Sense.AT_LEAST, None, stretchable=False),
     ConstraintFamily(Family.TRANSITION_BUDGET, "One-off transition budget", Unit.POUNDS, Sense.AT_MOST,
                "transition_budget", stretchable=True, resource=Resource.TRANSITION_COST),
     ConstraintFamily(Family.RUNNING_COST, "Change in annual running cost", Unit.POUNDS, Sense.AT_MOST,

@@ -15,7 +15,7 @@ from enum import Enum
 
 from devolve.core.domain import Retention
 from devolve.core.limits import CATALOGUE, Family, Sense
-from devolve.core.terms import ActivityKey, Criterion, Frozen, OfActivity, Unit
+from devolve.core.terms import ActivityKey, Benefit, Frozen, OfActivity, Unit
 
 
 class PlanStatus(str, Enum):
@@ -49,10 +49,15 @@ class Decision(OfActivity):
     configuration: str
     """Key of the partnership configuration (see the rubric)."""
     value: float
-    """The option's value v[a,n,c]: weighted distance above today's scale (see docs/model.md)."""
-    contributions: dict[Criterion, float]
-    """Each criterion's part of ``value``; they add up to it."""
+    """The option's value v[a,n,c], in benefit points (docs/model.md, section 3)."""
+    contributions: dict[Benefit, float]
+    """Each benefit's part of ``value``; they add up to it."""
+    annual_cost: float
+    """£ a year devolved: the activity's spending in the neighbourhood."""
+    residents: float
+    """Residents reached."""
     transition_cost: float
+    """The one-off cost of this activity itself (its partnership's set-up is the partnership's)."""
     running_change: float
     contingency: float
     volunteer_hours: float
@@ -80,6 +85,26 @@ class LimitUse(Frozen):
         return CATALOGUE[self.family].sense
 
 
+class Partnership(Frozen):
+    """One service's arrangement in one neighbourhood: what the plan sets up, once."""
+
+    service_id: str
+    neighbourhood_id: str
+    configuration: str
+    activities: int
+    """How many of the service's activities it takes on."""
+    setup_cost: float
+    """£ once, for the partnership (every partnership area of the neighbourhood)."""
+
+
+class NeighbourhoodBody(Frozen):
+    """A body that serves a whole neighbourhood (a forum, an intermediary), set up once there."""
+
+    neighbourhood_id: str
+    configuration: str
+    setup_cost: float
+
+
 class Alternative(OfActivity):
     """The next best choice for a decision: another arrangement, or keeping today's scale."""
 
@@ -97,7 +122,7 @@ class LeftOut(str, Enum):
     LIMITS_FULL = "limits full"
     """It needs more of a limit than the plan has left."""
     RULE = "rule"
-    """It fits every limit, but a rule (coherence, a uniform offer, a floor) keeps it out."""
+    """It fits every limit, but a rule (named in ``rule`` where it can be told) keeps it out."""
     STOPPED_AT_GAP = "stopped within gap"
     """The solver stopped within the gap asked for before reaching it."""
     STOPPED_AT_TIME = "stopped at the time limit"
@@ -113,6 +138,43 @@ class NearMiss(OfActivity):
     reason: LeftOut
     blocked_by: tuple[tuple[Family, str | None], ...] = ()
     """The limits it would need more of than the plan has left, as (family, neighbourhood_id)."""
+    rule: Family | None = None
+    """For a rule, the one that keeps it out, where it can be told."""
+
+
+class Fate(str, Enum):
+    """What the plan does with an activity, or why it does not devolve it."""
+
+    DEVOLVED = "devolved everywhere"
+    PARTLY_DEVOLVED = "devolved in some neighbourhoods"
+    RETAINED = "retained"
+    """Kept at today's scale by a duty, the assessment or the rubric (see ``Plan.retained``)."""
+    ASSESS_FIRST = "assess first"
+    """Scored on the rubric's first guesses alone, with too much at stake to move on them."""
+    NOT_SUITED = "no suited arrangement"
+    """No arrangement on offer has a track record at this stage."""
+    TOO_SMALL = "too small to hand over"
+    """It spends less than the rubric's minimum a year in each neighbourhood."""
+    NO_BETTER = "no better than today"
+    """Every arrangement on offer is worth nothing or less at this stage."""
+    KEPT_OUT = "kept out"
+    """Worth devolving, but the plan's limits or rules (or the solve stopping) keep it out."""
+
+
+class ActivityFate(OfActivity):
+    """Every activity's fate in the plan: devolved (where and how), retained, or why not."""
+
+    fate: Fate
+    neighbourhoods: tuple[str, ...] = ()
+    """Where it is devolved."""
+    arrangements: tuple[str, ...] = ()
+    """The arrangements it is devolved under."""
+    elsewhere: Fate | None = None
+    """For an activity devolved in some neighbourhoods, why not in the others (the commonest
+    reason there)."""
+    left_out: NearMiss | None = None
+    """For one kept out (here or elsewhere), its most valuable option left out, with what kept
+    it out."""
 
 
 class ObstacleKind(str, Enum):
@@ -178,6 +240,8 @@ class Plan(Frozen):
     solve_seconds: float
     extract_seconds: float
     decisions: tuple[Decision, ...] = ()
+    partnerships: tuple[Partnership, ...] = ()
+    bodies: tuple[NeighbourhoodBody, ...] = ()
     limits: tuple[LimitUse, ...] = ()
     retained: tuple[Retention, ...] = ()
     """Activities kept at today's scale, with the reason."""
@@ -186,6 +250,8 @@ class Plan(Frozen):
     price_of_uniformity: float | None = None
     alternatives: tuple[Alternative, ...] = ()
     near_misses: tuple[NearMiss, ...] = ()
+    fates: tuple[ActivityFate, ...] = ()
+    """One per activity of the assessment, in its order."""
     diagnosis: tuple[Obstacle, ...] = ()
 
     @property

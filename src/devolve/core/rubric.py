@@ -6,11 +6,15 @@ every rule here names what is wrong in words the editor of that file would under
 
 from __future__ import annotations
 
+import math
+
 from pydantic import Field, field_validator, model_validator
 
 from devolve.core.terms import (
+    BENEFITS,
     CRITERIA,
     STAGES,
+    Benefit,
     Criterion,
     Frozen,
     Money,
@@ -27,6 +31,8 @@ class Level(Frozen):
     label: str
     descriptor: str
     guiding_questions: tuple[str, ...] = ()
+    chance: Share | None = None
+    """For unbundling only: the chance an activity scored at this level works locally."""
 
 
 class CriterionRubric(Frozen):
@@ -34,7 +40,8 @@ class CriterionRubric(Frozen):
 
     criterion: Criterion
     question: str
-    default_weight: float = Field(ge=0, allow_inf_nan=False)
+    default_weight: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    """How much this criterion's benefit weighs (unbundling has none: it is a chance)."""
     levels: tuple[Level, ...]
 
     @field_validator("levels")
@@ -57,18 +64,24 @@ class PartnershipConfiguration(Frozen):
     name: str
     description: str
     collective: bool
-    setup_cost: Money
-    """One-off transition cost in £ for each activity devolved in one neighbourhood."""
+    area_setup_cost: Money = 0.0
+    """One-off £ to set up a body that serves a whole neighbourhood (a forum, an intermediary),
+    paid once however many services it takes on there."""
+    partnership_setup_cost: Money
+    """One-off £ to set up one service's partnership in one neighbourhood (agreements, induction)."""
     setup_rate: Share
-    """Further one-off cost as a share of the activity's annual cost in that neighbourhood."""
+    """Further one-off cost as a share of each devolved activity's annual cost in the neighbourhood."""
     running_cost_factor: float = Field(gt=0, le=3, allow_inf_nan=False)
     """Annual paid cost after devolution relative to today (0.9 = ten per cent cheaper)."""
     volunteer_hours_per_1000: float = Field(ge=0, allow_inf_nan=False)
     """Co-production effort: volunteer hours a year per £1,000 of the activity's annual cost."""
     risk_of_failure: Share
     """Chance a year that the arrangement fails and the council must step back in."""
+    spillover: Share = 0.0
+    """Share of the residents who do not use the service that a collective arrangement also
+    benefits (the wider good of collective co-production); 0 for individual co-production."""
     suited_stages: tuple[Stage, ...] = ()
-    """Stages where this arrangement has a track record; elsewhere its fit is one level lower."""
+    """The stages this arrangement has a track record at: the only ones it is offered for."""
 
 
 class ServiceTypePrior(Frozen):
@@ -79,6 +92,9 @@ class ServiceTypePrior(Frozen):
     default_scores: dict[Criterion, int]
     lost_economies_of_scale: float = Field(ge=0, le=1, allow_inf_nan=False)
     """Extra annual cost, as a share of the devolved cost, of running at neighbourhood scale."""
+    user_share: Share
+    """Share of residents who use a service of this type in a year, where the inventory does not
+    give its users."""
 
     @field_validator("cost_split")
     @classmethod
@@ -152,6 +168,11 @@ class CapacityAssumptions(Frozen):
         """More residents than any place they would call a neighbourhood."""
         return population > self.max_neighbourhood_population
 
+    def areas(self, population: int) -> int:
+        """How many partnership areas of plausible size a place of this population makes: one
+        for a neighbourhood, more for a district drawn by an agency (docs/model.md)."""
+        return max(1, math.ceil(population / self.max_neighbourhood_population))
+
 
 class RetentionRules(Frozen):
     """When an activity is kept at today's scale whatever its scores."""
@@ -160,6 +181,43 @@ class RetentionRules(Frozen):
     """Activities scored below this cannot be separated from the chain, so are retained."""
     statutory_stages: tuple[Stage, ...]
     """Stages a statutory duty keeps with the council (accountability cannot be devolved)."""
+
+
+class ValueAssumptions(Frozen):
+    """How an option's value is counted beyond the scores (docs/model.md, section 3)."""
+
+    volunteer_hour_value: Money
+    """£ an hour of volunteer time is worth when it is reported (the replacement cost of the work)."""
+    volunteer_time_weight: float = Field(ge=0, allow_inf_nan=False)
+    """Default weight of volunteer time mobilised, beside the three criteria's."""
+    residents_share: Share
+    """Default share of a neighbourhood's own priorities in its weights, where it states them."""
+
+
+class EvidenceRule(Frozen):
+    """How far a plan may rest on the rubric's first guesses."""
+
+    default_factor: Share
+    """Share of its value an option keeps while any of its activity's scores is a default."""
+    assess_first_above: Money
+    """£ a year: an activity this large, scored on defaults alone, is never recommended; it is
+    listed as "assess first"."""
+
+
+class PartnershipRules(Frozen):
+    """What makes a plan one a council can run: partnerships, not fragments."""
+
+    max_per_neighbourhood: int = Field(gt=0)
+    """Most service partnerships one neighbourhood team can hold (manageability)."""
+    max_arrangements_per_service: int = Field(gt=0)
+    """Most arrangements one service may use in one neighbourhood."""
+    min_annual_at_stake: Money
+    """£ a year: an activity spending less than this in a neighbourhood is not worth a partnership."""
+    assessment_not_alone: tuple[ServiceType, ...] = ()
+    """Service types whose assessment is devolved only beside another of their activities."""
+    min_neighbourhoods_per_service: int = Field(default=1, ge=1)
+    """A service devolved at all is devolved in at least this many neighbourhoods (or in every one,
+    where the council has fewer): no one-off that nobody can compare with or learn from."""
 
 
 class Rubric(Frozen):
@@ -179,6 +237,9 @@ class Rubric(Frozen):
     outcome_frameworks: tuple[OutcomeFramework, ...]
     capacity: CapacityAssumptions
     retention: RetentionRules
+    value: ValueAssumptions
+    evidence: EvidenceRule
+    partnerships: PartnershipRules
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
@@ -197,6 +258,18 @@ class Rubric(Frozen):
                 problems.append(
                     f"criterion {c.value} must anchor every level {self.scale_min}..{self.scale_max}"
                 )
+            weighed = self.criteria[c].default_weight is not None
+            if c == Criterion.UNBUNDLING:
+                if weighed:
+                    problems.append("unbundling has no default_weight: it is the chance an activity works "
+                                    "locally, which multiplies the other criteria's value")
+                chances = [lv.chance for lv in self.criteria[c].levels]
+                if None in chances:
+                    problems.append("every unbundling level needs its chance of working locally")
+                elif chances != sorted(chances):
+                    problems.append("unbundling chances must not fall as the level rises")
+            elif not weighed:
+                problems.append(f"criterion {c.value} needs a default_weight")
         for t in ServiceType:
             if t not in self.service_types:
                 problems.append(f"service type {t.value} has no priors")
@@ -235,5 +308,16 @@ class Rubric(Frozen):
     def outcomes(self) -> dict[str, Outcome]:
         return {o.key: o for f in self.outcome_frameworks for o in f.outcomes}
 
-    def default_weights(self) -> dict[Criterion, float]:
-        return {c: self.criteria[c].default_weight for c in CRITERIA}
+    def default_weights(self) -> dict[Benefit, float]:
+        """The weights of the benefits when a scenario states none."""
+        return {b: self.value.volunteer_time_weight if b.criterion is None else self.criteria[b.criterion].default_weight
+                for b in BENEFITS}
+
+    def chance(self, unbundling: float) -> float:
+        """The chance an activity with this unbundling score (a mean of several assessors') works
+        locally, read between the anchored levels."""
+        levels = self.criteria[Criterion.UNBUNDLING].levels
+        low = max(self.scale_min, min(self.scale_max, int(unbundling)))
+        high = min(self.scale_max, low + 1)
+        at = {lv.value: lv.chance for lv in levels}
+        return at[low] + (at[high] - at[low]) * (unbundling - low)

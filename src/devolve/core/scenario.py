@@ -18,8 +18,8 @@ from pydantic.fields import FieldInfo
 
 from devolve.core.rubric import Rubric
 from devolve.core.terms import (
-    CRITERIA,
-    Criterion,
+    BENEFITS,
+    Benefit,
     ExtraCells,
     Frozen,
     Kind,
@@ -58,21 +58,23 @@ class Setting:
     bound, ``ge`` or ``gt``)."""
     choices: Callable[[Rubric], tuple[str, ...]] | None = None
     """The values a drop-down offers (from the rubric where they depend on it)."""
-    per_criterion: bool = False
+    per_benefit: bool = False
     key: str = ""
     field: str = ""
-    criterion: Criterion | None = None
+    benefit: Benefit | None = None
 
     def value_in(self, scenario: Scenario) -> Any:
         """This setting's value in ``scenario``, as a cell of the Scenario sheet holds it."""
-        if self.criterion is not None:
-            return scenario.weights[self.criterion]
+        if self.benefit is not None:
+            return scenario.weights[self.benefit]
         return _cell(getattr(scenario, self.field))
 
     def template_value(self, rubric: Rubric) -> Any:
         """What a blank template shows: the default, or blank where it depends on the services."""
-        if self.criterion is not None:
-            return rubric.criteria[self.criterion].default_weight
+        if self.benefit is not None:
+            return rubric.default_weights()[self.benefit]
+        if self.field == "residents_share":
+            return rubric.value.residents_share
         info = Scenario.model_fields[self.field]
         return None if info.is_required() else _cell(info.default)
 
@@ -95,9 +97,9 @@ class Scenario(Frozen):
     """The limits and choices one optimisation run is made under."""
 
     name: Annotated[str, Setting(Kind.TEXT, "A name for the scenario, shown on the plan.")] = "Base scenario"
-    weights: Annotated[dict[Criterion, float], Setting(
-        Kind.NUMBER, "Relative weight of the {criterion} criterion (weights need not add to 1).",
-        "the rubric's default weight", expected="a number, 0 or more", minimum=0, per_criterion=True)]
+    weights: Annotated[dict[Benefit, float], Setting(
+        Kind.NUMBER, "Relative weight of {benefit} (weights need not add to 1).",
+        "the rubric's default weight", expected="a number, 0 or more", minimum=0, per_benefit=True)]
     transition_budget: Annotated[Money, Setting(
         Kind.MONEY, "One-off £ available to set devolved arrangements up.",
         f"{TRANSITION_BUDGET_SHARE:.0%} of the services' total annual budget")]
@@ -112,6 +114,9 @@ class Scenario(Frozen):
     capacity_use: Annotated[Share, Setting(
         Kind.SHARE, "Share of each neighbourhood's volunteer hours the plan may call on.",
         "1 (all of it)")] = 1.0
+    residents_share: Annotated[Share, Setting(
+        Kind.SHARE, "Share of a neighbourhood's own priorities (the Priorities sheet) in its weights; the "
+        "council's weights have the rest.", "the rubric's residents_share")] = 0.5
     configurations: Annotated[tuple[str, ...], Setting(
         Kind.KEYS, "Partnership configurations on offer, as rubric keys separated by commas.",
         "every configuration in the rubric", choices=_configurations)] = ()
@@ -134,15 +139,22 @@ class Scenario(Frozen):
 
     @field_validator("weights")
     @classmethod
-    def _weights(cls, weights: dict[Criterion, float]) -> dict[Criterion, float]:
-        missing = [c.value for c in CRITERIA if c not in weights]
+    def _weights(cls, weights: dict[Benefit, float]) -> dict[Benefit, float]:
+        missing = [b.value for b in BENEFITS if b not in weights]
         if missing:
             raise ValueError(f"weights missing for {', '.join(missing)}")
         if any(w < 0 for w in weights.values()):
             raise ValueError("weights cannot be negative")
         if sum(weights.values()) <= 0:
             raise ValueError("at least one weight must be positive")
-        return {c: float(weights[c]) for c in CRITERIA}
+        return {b: float(weights[b]) for b in BENEFITS}
+
+
+RETIRED_SETTINGS: dict[str, str] = {
+    "weight_unbundling": "unbundling is no longer weighted; it is the chance an activity can work locally "
+    "(the rubric's unbundling levels), which scales the other benefits, so this setting is ignored",
+}
+"""Settings earlier versions read, with why they are ignored now (a warning, not an error)."""
 
 
 def _settings() -> tuple[Setting, ...]:
@@ -152,15 +164,24 @@ def _settings() -> tuple[Setting, ...]:
         if about is None:
             continue
         about = dataclasses.replace(about, field=name, **_from_the_field(about, info))
-        if about.per_criterion:
+        if about.per_benefit:
             table += [
-                dataclasses.replace(about, key=f"weight_{c.value}", criterion=c,
-                                    meaning=about.meaning.format(criterion=c.label.lower()))
-                for c in CRITERIA
+                dataclasses.replace(about, key=f"weight_{b.value}", benefit=b,
+                                    meaning=about.meaning.format(benefit=_benefit_words(b)))
+                for b in BENEFITS
             ]
         else:
             table.append(dataclasses.replace(about, key=name))
     return tuple(table)
+
+
+def _benefit_words(benefit: Benefit) -> str:
+    return {
+        Benefit.OUTCOMES: "the outcomes criterion (counted by residents reached)",
+        Benefit.PARTNERSHIP: "the partnership configuration criterion (cost-effectiveness, counted by the £ at stake)",
+        Benefit.RESILIENCE: "the resilience criterion (counted by the £ at stake)",
+        Benefit.VOLUNTEER_TIME: "volunteer time mobilised (counted in hours)",
+    }[benefit]
 
 
 def _from_the_field(about: Setting, info: FieldInfo) -> dict[str, Any]:

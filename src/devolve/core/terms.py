@@ -138,6 +138,38 @@ class Criterion(str, Enum):
 CRITERIA: tuple[Criterion, ...] = tuple(Criterion)
 
 
+class Benefit(str, Enum):
+    """What a devolved option is worth, in the terms a council weighs (docs/model.md, section 3).
+
+    Three criteria are benefits, each scaled by what it touches: outcomes by the residents
+    reached, cost-effectiveness and resilience by the £ a year at stake. The fourth criterion,
+    unbundling, is not weighed: it is the chance the activity works locally, and multiplies.
+    Volunteer time mobilised (the core economy) is a benefit of its own.
+    """
+
+    OUTCOMES = "outcomes"
+    PARTNERSHIP = "partnership"
+    RESILIENCE = "resilience"
+    VOLUNTEER_TIME = "volunteer_time"
+
+    @property
+    def criterion(self) -> Criterion | None:
+        """The scored criterion behind this benefit (volunteer time has none)."""
+        return None if self == Benefit.VOLUNTEER_TIME else Criterion(self.value)
+
+    @property
+    def label(self) -> str:
+        return {
+            Benefit.OUTCOMES: "Outcomes",
+            Benefit.PARTNERSHIP: "Cost-effectiveness",
+            Benefit.RESILIENCE: "Resilience",
+            Benefit.VOLUNTEER_TIME: "Volunteer time",
+        }[self]
+
+
+BENEFITS: tuple[Benefit, ...] = tuple(Benefit)
+
+
 class ScoreSource(str, Enum):
     ASSESSED = "assessed"
     DEFAULT = "default"
@@ -176,4 +208,6 @@ class Unit(str, Enum):
     POUNDS = "£"
     HOURS = "hours"
     ACTIVITIES = "activities"
+    PARTNERSHIPS = "partnerships"
+    NEIGHBOURHOODS = "neighbourhoods"
     SHARE = "share"

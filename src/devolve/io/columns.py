@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from devolve.core.rubric import Rubric
-from devolve.core.terms import Kind, ServiceType, Stage
+from devolve.core.terms import BENEFITS, Kind, ServiceType, Stage
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ class Column:
 SERVICES = "Services"
 ACTIVITIES = "Activities"
 NEIGHBOURHOODS = "Neighbourhoods"
+PRIORITIES = "Priorities"
 SCENARIO = "Scenario"
-SHEETS = (SERVICES, ACTIVITIES, NEIGHBOURHOODS, SCENARIO)
+SHEETS = (SERVICES, ACTIVITIES, NEIGHBOURHOODS, PRIORITIES, SCENARIO)
 """The sheets devolve reads, in the order it writes them. Any other sheet is ignored."""
 
 _SCORE_ALLOWED = "a whole number on the rubric's scale ({levels})"
@@ -60,6 +61,10 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     Column("lgsl_id", Kind.WHOLE, "Local Government Service List identifier, to compare services across "
            "councils.", blank="none", allowed="a whole number, 1 or more",
            aliases=("lgsl", "lgsl_code", "lgsl_number"), width=10, minimum=1),
+    Column("users", Kind.WHOLE, "Residents who use the service in a year (users, caseload or households "
+           "served), council-wide: the outcomes benefit follows them.",
+           blank="the rubric's usual share of residents for the service type", allowed="a whole number, 0 or more",
+           aliases=("service_users", "caseload", "clients", "residents_served"), width=11, minimum=0),
 )
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
@@ -114,6 +119,21 @@ NEIGHBOURHOOD_COLUMNS: tuple[Column, ...] = (
            aliases=("number_of_intermediaries", "intermediary_count"), width=13),
 )
 
+PRIORITY_COLUMNS: tuple[Column, ...] = (
+    Column("neighbourhood_id", Kind.ID, "The neighbourhood whose residents stated this priority (its id on "
+           "the Neighbourhoods sheet).", required=True, allowed="a neighbourhood_id from the Neighbourhoods sheet",
+           aliases=("neighbourhood", "area_id", "ward_id"), width=14),
+    Column("priority", Kind.TEXT, "What residents weighed: a benefit ({benefits}) or a service, by its "
+           "service_id.", required=True, allowed="a benefit key or a service_id from the Services sheet",
+           aliases=("benefit", "service_id", "about"), width=22),
+    Column("weight", Kind.NUMBER, "How much residents weigh it. Benefits' weights are relative to each other "
+           "(they need not add to 1; benefits left off count 0). A service's weight is its priority on any "
+           "scale; services left off count as the average of those listed.", required=True,
+           allowed="a number, 0 or more (above 0 for a service)", aliases=("score", "rank_weight"), width=10),
+    Column("source", Kind.TEXT, "Where the priority comes from: a forum, a workshop, a survey, and when.",
+           blank="none", aliases=("from", "evidence"), width=34),
+)
+
 SCENARIO_COLUMNS: tuple[Column, ...] = (
     Column("setting", Kind.TEXT, "The name of a scenario setting (see the table of settings).",
            required=True, aliases=("parameter", "name"), width=30),
@@ -127,6 +147,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     SERVICES: SERVICE_COLUMNS,
     ACTIVITIES: ACTIVITY_COLUMNS,
     NEIGHBOURHOODS: NEIGHBOURHOOD_COLUMNS,
+    PRIORITIES: PRIORITY_COLUMNS,
     SCENARIO: SCENARIO_COLUMNS,
 }
 
@@ -136,6 +157,8 @@ SHEET_PURPOSE: dict[str, str] = {
     "assessor. Optional: activities not listed use the rubric's first guesses.",
     NEIGHBOURHOODS: "The places a plan devolves to, one row per neighbourhood. Optional for "
     "validation; the optimiser needs at least one.",
+    PRIORITIES: "Residents' own priorities, one row per neighbourhood and benefit or service, from a "
+    "forum, workshop or survey. Optional: blended with the council's weights by the residents_share setting.",
     SCENARIO: "The limits and choices of one optimisation run, one row per setting. Optional: "
     "missing settings take their defaults.",
 }
@@ -171,7 +194,7 @@ def meaning_text(column: Column, rubric: Rubric) -> str:
     """What the column means, with the rubric's own rules filled in."""
     stages = [s.value for s in rubric.retention.statutory_stages] or ["no stage"]
     named = stages[0] if len(stages) == 1 else ", ".join(stages[:-1]) + " and " + stages[-1]
-    return column.meaning.format(statutory_stages=named)
+    return column.meaning.format(statutory_stages=named, benefits=", ".join(b.value for b in BENEFITS))
 
 
 def choices(sheet: str, column: Column, rubric: Rubric) -> tuple[str, ...]:

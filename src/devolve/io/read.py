@@ -13,11 +13,11 @@ from pydantic import ValidationError
 
 from devolve.assess.assemble import assemble, default_scenario, defaults_in_use
 from devolve.assess.decompose import ActivityRecord
-from devolve.core.domain import Assessment, Neighbourhood, Service
+from devolve.core.domain import Assessment, Neighbourhood, Priorities, Service
 from devolve.core.problems import InvalidInput, ProblemCode, ProblemReport, Severity
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
-from devolve.io.columns import ACTIVITIES, NEIGHBOURHOODS, SCENARIO, SERVICES
+from devolve.io.columns import ACTIVITIES, NEIGHBOURHOODS, PRIORITIES, SCENARIO, SERVICES
 from devolve.io.findings import Findings, shorten
 from devolve.io.grid import Table, read_csv, read_xlsx
 from devolve.io.guard import check_file
@@ -28,6 +28,7 @@ from devolve.io.sheets import (
     pydantic_code,
     read_activities,
     read_neighbourhoods,
+    read_priorities,
     read_scenario,
     read_services,
 )
@@ -125,6 +126,11 @@ def assessment_from_tables(
             sheet=NEIGHBOURHOODS, row=2, expected="one row per neighbourhood", warning=True,
         )
 
+    stated: list[Priorities] = []
+    if PRIORITIES in tables:
+        stated = read_priorities(SheetReader(tables[PRIORITIES], rubric, found, formula_hint), sheet_ids,
+                                 {h.neighbourhood_id for h in places})
+
     base = default_scenario(rubric, inventory)
     chosen: Scenario | None = base
     if SCENARIO in tables:
@@ -133,7 +139,7 @@ def assessment_from_tables(
     if found.has_errors or chosen is None:
         return None
     try:
-        assessment = assemble(rubric, inventory, records, places, chosen)
+        assessment = assemble(rubric, inventory, records, places, chosen, stated)
     except ValidationError as exc:
         for err in exc.errors():
             found.add(pydantic_code(err["type"]), str(err["msg"]).removeprefix("Value error, "),

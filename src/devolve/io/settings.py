@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from devolve.core.problems import Problem, ProblemCode, Severity
 from devolve.core.rubric import Rubric
-from devolve.core.scenario import SETTING_KEYS, SETTINGS_BY_KEY, Scenario, Setting
+from devolve.core.scenario import RETIRED_SETTINGS, SETTING_KEYS, SETTINGS_BY_KEY, Scenario, Setting
 from devolve.core.terms import Kind
 from devolve.io import cells
 from devolve.io.cells import CellError
@@ -61,6 +61,14 @@ def apply_settings(
             continue
         seen[key] = s
         setting = SETTINGS_BY_KEY.get(key)
+        if key in RETIRED_SETTINGS:
+            if keep_unknown:
+                extra[s.key] = cells.plain(s.value)
+            problems.append(_problem(
+                s, ProblemCode.UNKNOWN_COLUMN, f"'{s.key}' is no longer used: {RETIRED_SETTINGS[key]}",
+                "one of " + ", ".join(SETTING_KEYS), s.key, Severity.WARNING,
+            ))
+            continue
         if setting is None:
             if keep_unknown:
                 extra[s.key] = cells.plain(s.value)
@@ -81,8 +89,8 @@ def apply_settings(
             continue
         if value is None:
             continue
-        if setting.criterion is not None:
-            weights[setting.criterion] = value
+        if setting.benefit is not None:
+            weights[setting.benefit] = value
             weight_settings.append(s)
         else:
             updates[setting.field] = value

@@ -14,11 +14,11 @@ from pydantic import ValidationError
 
 from devolve.assess.capacity import neighbourhood
 from devolve.assess.decompose import ActivityRecord
-from devolve.core.domain import Neighbourhood, Service
+from devolve.core.domain import Neighbourhood, Priorities, Service
 from devolve.core.problems import ProblemCode
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import CRITERIA, STAGES, ServiceType, Stage
+from devolve.core.terms import BENEFITS, CRITERIA, STAGES, ServiceType, Stage
 from devolve.io import cells
 from devolve.io.cells import CellError
 from devolve.io.columns import (
@@ -219,6 +219,7 @@ def read_services(reader: SheetReader, rubric: Rubric) -> tuple[list[Service], s
         "directorate": cells.text,
         "service_type": lambda raw: cells.choice(raw, types),
         "annual_budget": cells.money,
+        "users": _whole(SERVICES, "users", "a whole number of residents, 0 or more"),
         "statutory": cells.yes_no,
         "outcomes": cells.items,
         "lgsl_id": _whole(SERVICES, "lgsl_id", "a whole number, 1 or more (the LGSL service identifier)"),
@@ -249,6 +250,7 @@ def read_services(reader: SheetReader, rubric: Rubric) -> tuple[list[Service], s
                 directorate=row.values["directorate"],
                 service_type=row.values["service_type"],
                 annual_budget=row.values["annual_budget"],
+                users=row.values.get("users"),
                 statutory=row.values.get("statutory", False),
                 outcomes=tuple(outcomes),
                 lgsl_id=row.values.get("lgsl_id"),
@@ -425,6 +427,71 @@ def read_neighbourhoods(reader: SheetReader, rubric: Rubric) -> list[Neighbourho
             ))
         except ValidationError as exc:
             reader.pydantic(row, exc)
+    return out
+
+
+def read_priorities(reader: SheetReader, service_ids: set[str] | None,
+                    neighbourhood_ids: set[str]) -> list[Priorities]:
+    """Residents' priorities, one Priorities per neighbourhood from its rows. A priority names a
+    benefit (by key or label) or a service (by id); each is stated once per neighbourhood."""
+    if not reader.ok:
+        return []
+    rows = reader.rows({
+        "neighbourhood_id": _id,
+        "priority": cells.text,
+        "weight": lambda raw: cells.at_least(cells.number(raw, "a number, 0 or more"), 0, "a number, 0 or more"),
+        "source": cells.text,
+    })
+    benefits = {cells.choice_key(b.value): b for b in BENEFITS} | {cells.choice_key(b.label): b for b in BENEFITS}
+    services = {cells.choice_key(sid): sid for sid in service_ids or ()}
+    first_row: dict[tuple[str, str], int] = {}
+    stated: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        hood, said, weight = (row.values.get(k) for k in ("neighbourhood_id", "priority", "weight"))
+        if hood is not None and hood not in neighbourhood_ids:
+            row.ok = False
+            reader.problem(row, "neighbourhood_id", ProblemCode.ID_DANGLING,
+                           f"no neighbourhood with id '{hood}' on the Neighbourhoods sheet",
+                           "a neighbourhood_id listed on the Neighbourhoods sheet")
+        benefit = benefits.get(cells.choice_key(said)) if said is not None else None
+        service = services.get(cells.choice_key(said)) if said is not None and benefit is None else None
+        if said is not None and benefit is None and service is None and service_ids is not None:
+            row.ok = False
+            reader.problem(row, "priority", ProblemCode.ID_DANGLING,
+                           f"'{said}' is neither a benefit nor a service on the Services sheet",
+                           "a benefit (" + ", ".join(b.value for b in BENEFITS) + ") or a service_id")
+        if service is not None and weight == 0:
+            row.ok = False
+            reader.problem(row, "weight", ProblemCode.VALUE_RANGE,
+                           "a service's priority must be above 0; leave the service off to give it the average",
+                           "a number above 0")
+        if not row.ok or hood is None or said is None or weight is None:
+            continue
+        key = benefit.value if benefit is not None else str(service)
+        first = first_row.setdefault((hood, key), row.number)
+        if first != row.number:
+            reader.problem(row, "priority", ProblemCode.ID_DUPLICATE,
+                           f"{hood} states its priority for '{said}' twice (first on row {first})",
+                           "each benefit or service once per neighbourhood")
+            continue
+        entry = stated.setdefault(hood, {"weights": {}, "services": {}, "sources": [], "extra": {}})
+        if benefit is not None:
+            entry["weights"][benefit] = weight
+        else:
+            entry["services"][service] = weight
+        source = row.values.get("source")
+        if source and source not in entry["sources"]:
+            entry["sources"].append(source)
+        entry["extra"].update(row.extra)
+    out: list[Priorities] = []
+    for hood, entry in stated.items():
+        if entry["weights"] and sum(entry["weights"].values()) <= 0:
+            reader.found.add(ProblemCode.VALUE_RANGE, f"every benefit weight {hood}'s residents state is 0, so "
+                             "they prefer nothing", sheet=reader.sheet, column=reader.column_name("weight"),
+                             expected="at least one benefit weight above 0")
+            continue
+        out.append(Priorities(neighbourhood_id=hood, source="; ".join(entry["sources"]) or None,
+                              weights=entry["weights"], services=entry["services"], extra=entry["extra"]))
     return out
 
 

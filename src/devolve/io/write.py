@@ -12,18 +12,27 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from devolve.assess.capacity import default_volunteer_hours
 from devolve.assess.decompose import default_cost_shares
-from devolve.core.domain import Activity, Assessment, Neighbourhood, Service
+from devolve.core.domain import Activity, Assessment, Neighbourhood, Priorities, Service
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import SETTINGS_BY_KEY, Scenario, settings_of
 from devolve.core.terms import CRITERIA, ActivityKey, Kind, ScoreSource
-from devolve.io.columns import ACTIVITIES, COLUMNS, NEIGHBOURHOODS, SCENARIO, SERVICES, SHEETS, normalise_header
+from devolve.io.columns import (
+    ACTIVITIES,
+    COLUMNS,
+    NEIGHBOURHOODS,
+    PRIORITIES,
+    SCENARIO,
+    SERVICES,
+    SHEETS,
+    normalise_header,
+)
 from devolve.io.xlsx import frame_table, save_atomically, sheet_title, write_table
 
 
 def write_workbook(
     assessment: Assessment, path: str | Path, *, extra_sheets: Mapping[str, Any] | None = None
 ) -> None:
-    """Write an assessment as the four input sheets (then any extra sheets, such as a plan).
+    """Write an assessment as the input sheets (then any extra sheets, such as a plan).
 
     Defaults are written as blank cells, so they read back as defaults; reading the file gives
     an assessment equal to this one.
@@ -51,6 +60,7 @@ def _assessment_tables(assessment: Assessment) -> _Tables:
         SERVICES: _services_table(assessment.services),
         ACTIVITIES: _activities_table(assessment.activities, _shares_to_write(assessment)),
         NEIGHBOURHOODS: _neighbourhoods_table(assessment.neighbourhoods, assessment.rubric),
+        PRIORITIES: _priorities_table(assessment.priorities),
         SCENARIO: _scenario_table(assessment.scenario),
     }
 
@@ -72,7 +82,7 @@ def _services_table(services: Sequence[Service]) -> tuple[list[str], list[Kind |
     extras = _extra_keys(s.extra for s in services)
     rows = [
         [s.service_id, s.name, s.directorate, s.service_type.value, s.annual_budget,
-         "yes" if s.statutory else "no", "; ".join(s.outcomes) or None, s.lgsl_id]
+         "yes" if s.statutory else "no", "; ".join(s.outcomes) or None, s.lgsl_id, s.users]
         + [s.extra.get(k) for k in extras]
         for s in services
     ]
@@ -130,6 +140,20 @@ def _neighbourhoods_table(
         + [n.extra.get(k) for k in extras]
         for n in neighbourhoods
     ]
+    return headers + extras, kinds + [None] * len(extras), rows
+
+
+def _priorities_table(priorities: Sequence[Priorities]) -> tuple[list[str], list[Kind | None], list[list[Any]]]:
+    """One row per neighbourhood and benefit or service; cells kept from extra columns go on the
+    neighbourhood's first row."""
+    headers, kinds = _known(PRIORITIES)
+    extras = _extra_keys(p.extra for p in priorities)
+    rows = []
+    for p in priorities:
+        stated = [(b.value, w) for b, w in p.weights.items()] + list(p.services.items())
+        for i, (said, weight) in enumerate(stated):
+            rows.append([p.neighbourhood_id, said, weight, p.source]
+                        + [p.extra.get(k) if i == 0 else None for k in extras])
     return headers + extras, kinds + [None] * len(extras), rows
 
 

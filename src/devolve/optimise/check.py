@@ -1,7 +1,7 @@
 """Check a plan against every rule of the model, without the solver.
 
-An independent witness in plain Python (one decision at a time, no numpy, no model matrix):
-it recomputes each decision's cost and value from the assessment by the formulas of
+An independent witness in plain Python (one option at a time, no numpy, no model matrix): it
+recomputes each decision's figures and value from the assessment by the formulas of
 docs/model.md and checks every constraint family. Every solved plan in the tests passes
 through it. It shares only names with the optimiser (the families and resources of
 :data:`devolve.core.limits.CATALOGUE`), never its arithmetic.
@@ -9,15 +9,18 @@ through it. It shares only names with the optimiser (the families and resources 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from devolve.assess.retention import retention
 from devolve.core.domain import Assessment
 from devolve.core.limits import BUDGETS, CATALOGUE, Family, Resource
 from devolve.core.plan import Decision, Plan
 from devolve.core.rubric import PartnershipConfiguration
-from devolve.core.terms import CRITERIA, Criterion, Offer
+from devolve.core.scenario import Scenario
+from devolve.core.terms import BENEFITS, Benefit, Criterion, Offer, Stage
 
 REL_TOL = 1e-6
 
@@ -27,8 +30,8 @@ class Breach:
     """One way a plan breaks the model: which rule (a family, or a figure of the plan), and how."""
 
     rule: str
-    """A :class:`~devolve.core.limits.Family` value, or ``decision``, ``retained``, ``objective``,
-    ``bound`` or ``limit report`` for the plan's own figures."""
+    """A :class:`~devolve.core.limits.Family` value, or ``decision``, ``retained``, ``offered``,
+    ``objective``, ``bound``, ``partnerships`` or ``limit report`` for the plan's own figures."""
     scope: str | None
     message: str
 
@@ -50,58 +53,139 @@ def _rel(x: float, mean: float) -> float:
 
 
 class Witness:
-    """The assessment's figures, looked up one option at a time (docs/model.md, sections 2 and 3:
+    """The assessment's figures, worked out one option at a time (docs/model.md, sections 2 and 3:
     "Data of an option" and "Value")."""
 
-    def __init__(self, assessment: Assessment):
+    def __init__(self, assessment: Assessment, scenario: Scenario | None = None):
         self.assessment = assessment
+        self.scenario = scenario or assessment.scenario
+        self.rubric = assessment.rubric
         self.activities = {a.activity_id: a for a in assessment.activities}
         self.hoods = {h.neighbourhood_id: h for h in assessment.neighbourhoods}
         self.services = assessment.services_by_id()
         self.configs = {c.key: c for c in assessment.offered_configurations()}
         self.population = sum(h.population for h in assessment.neighbourhoods)
+        kept = {r.key for r in _retained(assessment)}
+        self.devolvable = [a for a in assessment.activities if a.key not in kept]
 
-    def value(self, activity_id: str, neighbourhood_id: str, configuration: str,
-              weights: dict[Criterion, float] | None = None) -> tuple[float, dict[Criterion, float]]:
-        """Value of one option and its contributions, one number at a time."""
-        assessment = self.assessment
-        rubric = assessment.rubric
+    def areas(self, neighbourhood_id: str) -> int:
+        """Partnership areas of a neighbourhood: one per the rubric's neighbourhood size, rounded up."""
+        return max(1, math.ceil(self.hoods[neighbourhood_id].population
+                                / self.rubric.capacity.max_neighbourhood_population))
+
+    def at_stake(self, activity_id: str, neighbourhood_id: str) -> float:
         act = self.activities[activity_id]
-        hoods = assessment.neighbourhoods
+        service = self.services[act.service_id]
+        return service.annual_budget * act.cost_share * self.hoods[neighbourhood_id].population / self.population
+
+    def residents(self, activity_id: str, neighbourhood_id: str, configuration: str) -> float:
+        service = self.services[self.activities[activity_id].service_id]
+        users = (min(service.users, self.population) if service.users is not None
+                 else self.rubric.service_types[service.service_type].user_share * self.population)
+        people = self.hoods[neighbourhood_id].population
+        using = users * people / self.population
+        return using + self.configs[configuration].spillover * (people - using)
+
+    def closed(self, activity_id: str, neighbourhood_id: str, configuration: str) -> str | None:
+        """Why the rubric does not offer this option, or None if it does."""
+        act = self.activities[activity_id]
+        if act.stage not in self.configs[configuration].suited_stages:
+            return "unsuited"
+        council_wide = self.services[act.service_id].annual_budget * act.cost_share
+        if all(act.is_default(c) for c in Criterion) and council_wide >= self.rubric.evidence.assess_first_above:
+            return "assess first"
+        if self.at_stake(activity_id, neighbourhood_id) < self.rubric.partnerships.min_annual_at_stake:
+            return "too small"
+        return None
+
+    @cached_property
+    def typical(self) -> tuple[float, float, float]:
+        """Mean residents reached, £ a year at stake and volunteer hours over every option offered."""
+        reach, money, hours, count = 0.0, 0.0, 0.0, 0
+        for act in self.devolvable:
+            for n in self.hoods:
+                for key, cfg in self.configs.items():
+                    if self.closed(act.activity_id, n, key) is None:
+                        cost = self.at_stake(act.activity_id, n)
+                        reach += self.residents(act.activity_id, n, key)
+                        money += cost
+                        hours += cfg.volunteer_hours_per_1000 * cost / 1000
+                        count += 1
+        return tuple((total / count if count and total > 0 else 1.0) for total in (reach, money, hours))
+
+    def weights(self, neighbourhood_id: str) -> dict[Benefit, float]:
+        council = self.scenario.weights
+        total = sum(council.values())
+        weights = {b: council[b] / total for b in BENEFITS}
+        stated = self.assessment.priorities_of(neighbourhood_id)
+        if stated is not None and stated.weights:
+            theirs = sum(stated.weights.values())
+            share = self.scenario.residents_share
+            weights = {b: (1 - share) * weights[b] + share * stated.weights.get(b, 0.0) / theirs for b in BENEFITS}
+        return weights
+
+    def priority(self, service_id: str, neighbourhood_id: str) -> float:
+        """Residents' priority for the service in the neighbourhood, blended in by their share."""
+        share = self.scenario.residents_share
+        stated = self.assessment.priorities_of(neighbourhood_id)
+        if stated is None or not stated.services:
+            return 1.0
+        owners = list(dict.fromkeys(a.service_id for a in self.devolvable))
+        listed = sum(stated.services.values()) / len(stated.services)
+        users = {}
+        for s in owners:
+            service = self.services[s]
+            users[s] = (min(service.users, self.population) if service.users is not None
+                        else self.rubric.service_types[service.service_type].user_share * self.population) + 1e-9
+        weighted = sum(stated.services.get(s, listed) * users[s] for s in owners)
+        own = stated.services.get(service_id, listed) * sum(users.values()) / weighted
+        return (1 - share) + share * own
+
+    def value(self, activity_id: str, neighbourhood_id: str, configuration: str) -> tuple[float, dict[Benefit, float]]:
+        """Value of one option and each benefit's part of it, one number at a time."""
+        rubric = self.rubric
+        act = self.activities[activity_id]
+        hoods = self.assessment.neighbourhoods
         hood = self.hoods[neighbourhood_id]
         configs = tuple(self.configs.values())
         cfg = self.configs[configuration]
-        w = weights or assessment.scenario.weights
-        total_w = sum(w.values())
         mean_i = sum(h.intermediaries for h in hoods) / self.population * 10_000
         mean_h = sum(h.volunteer_hours for h in hoods) / self.population
         mean_r = sum(c.risk_of_failure for c in configs) / len(configs)
         i_n = hood.intermediaries / hood.population * 10_000
         h_n = hood.volunteer_hours / hood.population
-        adjust = {c: 0.0 for c in CRITERIA}
-        if act.stage not in cfg.suited_stages:
-            adjust[Criterion.PARTNERSHIP] -= 1
+        adjust = {Criterion.OUTCOMES: 0.0, Criterion.PARTNERSHIP: 0.0, Criterion.RESILIENCE: 0.0}
         if cfg.collective:
             adjust[Criterion.PARTNERSHIP] += 0.5 * _rel(i_n, mean_i)
-            adjust[Criterion.OUTCOMES] += 0.5
         adjust[Criterion.RESILIENCE] += 0.5 * _rel(h_n, mean_h) - 0.5 * _rel(cfg.risk_of_failure, mean_r)
-        span = rubric.scale_max - rubric.scale_min
-        contributions = {}
-        for c in CRITERIA:
-            level = min(rubric.scale_max, max(rubric.scale_min, act.score(c) + adjust[c]))
-            contributions[c] = w[c] / total_w * (level - rubric.neutral) / span
-        return sum(contributions.values()), contributions
+
+        def change(criterion: Criterion) -> float:
+            level = min(rubric.scale_max, max(rubric.scale_min, act.score(criterion) + adjust[criterion]))
+            return (level - rubric.neutral) / (rubric.scale_max - rubric.neutral)
+
+        evidence = 1.0 if not any(act.is_default(c) for c in Criterion) else rubric.evidence.default_factor
+        sure = evidence * rubric.chance(act.score(Criterion.UNBUNDLING))
+        reach, money, hours = self.typical
+        cost = self.at_stake(activity_id, neighbourhood_id)
+        w = self.weights(neighbourhood_id)
+        parts = {
+            Benefit.OUTCOMES: w[Benefit.OUTCOMES] * self.priority(act.service_id, neighbourhood_id) * sure
+            * change(Criterion.OUTCOMES) * self.residents(activity_id, neighbourhood_id, configuration) / reach,
+            Benefit.PARTNERSHIP: w[Benefit.PARTNERSHIP] * sure * change(Criterion.PARTNERSHIP) * cost / money,
+            Benefit.RESILIENCE: w[Benefit.RESILIENCE] * sure * change(Criterion.RESILIENCE) * cost / money,
+            Benefit.VOLUNTEER_TIME: w[Benefit.VOLUNTEER_TIME] * cfg.volunteer_hours_per_1000 * cost / 1000 / hours,
+        }
+        return sum(parts.values()), parts
 
     def resources(self, activity_id: str, neighbourhood_id: str,
                   cfg: PartnershipConfiguration) -> dict[Resource, float]:
-        """Transition cost, running change, contingency and volunteer hours of one option."""
+        """The activity's own transition cost, running change, contingency and volunteer hours."""
         act = self.activities[activity_id]
         service = self.services[act.service_id]
-        hood = self.hoods[neighbourhood_id]
-        cost = service.annual_budget * act.cost_share * hood.population / self.population
-        les = self.assessment.rubric.service_types[service.service_type].lost_economies_of_scale
+        cost = self.at_stake(activity_id, neighbourhood_id)
+        les = self.rubric.service_types[service.service_type].lost_economies_of_scale
         return {
-            Resource.TRANSITION_COST: cfg.setup_cost + cfg.setup_rate * cost,
+            Resource.TRANSITION_COST: cfg.setup_rate * cost,
             Resource.RUNNING_CHANGE: cost * (cfg.running_cost_factor - 1 + les),
             Resource.CONTINGENCY: cfg.risk_of_failure * cost,
             Resource.VOLUNTEER_HOURS: cfg.volunteer_hours_per_1000 * cost / 1000,
@@ -114,7 +198,15 @@ class Witness:
         uses = self.resources(activity_id, neighbourhood_id, self.configs[configuration])
         return Decision(service_id=act.service_id, stage=act.stage, neighbourhood_id=neighbourhood_id,
                         configuration=configuration, value=value, contributions=contributions,
+                        annual_cost=self.at_stake(activity_id, neighbourhood_id),
+                        residents=self.residents(activity_id, neighbourhood_id, configuration),
                         **{r.value: v for r, v in uses.items()})
+
+
+def _retained(assessment: Assessment):
+    services = assessment.services_by_id()
+    found = (retention(assessment.rubric, services[a.service_id], a) for a in assessment.activities)
+    return [r for r in found if r is not None]
 
 
 def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True) -> list[Breach]:
@@ -124,11 +216,13 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
     """
     witness = Witness(assessment)
     sc = assessment.scenario
+    rubric = assessment.rubric
     hoods = witness.hoods
     out: list[Breach] = []
 
     seen: Counter[tuple[str, str]] = Counter()
     devolved: set[tuple[str, str, str]] = set()  # (service, stage, neighbourhood)
+    partnerships: Counter[tuple[str, str, str]] = Counter()  # (service, neighbourhood, arrangement)
     totals: dict[Resource, float] = defaultdict(float)
     per_hood_hours: dict[str, float] = defaultdict(float)
     per_hood_count: Counter[str] = Counter()
@@ -143,11 +237,15 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
         if unknown:
             out.append(Breach("decision", where, unknown))
             continue
-        kept = retention(assessment.rubric, witness.services[act.service_id], act)
+        kept = retention(rubric, witness.services[act.service_id], act)
         if kept is not None:
             out.append(Breach("retained", where, f"retained activity devolved ({kept.kind.value})"))
+        closed = witness.closed(d.activity_id, d.neighbourhood_id, d.configuration)
+        if closed is not None:
+            out.append(Breach("offered", where, f"the rubric does not offer it ({closed})"))
         seen[(d.activity_id, d.neighbourhood_id)] += 1
         devolved.add((act.service_id, act.stage.value, d.neighbourhood_id))
+        partnerships[(act.service_id, d.neighbourhood_id, d.configuration)] += 1
         for resource, val in witness.resources(d.activity_id, d.neighbourhood_id, cfg).items():
             reported = getattr(d, resource.value)
             if not _close(reported, val):
@@ -155,6 +253,10 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
             totals[resource] += val
             if resource == Resource.VOLUNTEER_HOURS:
                 per_hood_hours[d.neighbourhood_id] += val
+        for name, expected in (("annual_cost", witness.at_stake(d.activity_id, d.neighbourhood_id)),
+                               ("residents", witness.residents(d.activity_id, d.neighbourhood_id, d.configuration))):
+            if not _close(getattr(d, name), expected):
+                out.append(Breach("decision", where, f"{name} {getattr(d, name):.6g} should be {expected:.6g}"))
         per_hood_count[d.neighbourhood_id] += 1
         collective += cfg.collective
         if check_values:
@@ -163,6 +265,43 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
                 out.append(Breach("decision", where, f"value {d.value:.9g} should be {value:.9g}"))
             if abs(sum(d.contributions.values()) - d.value) > 1e-9:
                 out.append(Breach("decision", where, "contributions do not add up to the value"))
+
+    # partnerships: set up once each, and once per neighbourhood body
+    bodies = {(n, c) for _, n, c in partnerships if witness.configs[c].area_setup_cost > 0}
+    totals[Resource.TRANSITION_COST] += sum(witness.configs[c].partnership_setup_cost * witness.areas(n)
+                                            for _, n, c in partnerships)
+    totals[Resource.TRANSITION_COST] += sum(witness.configs[c].area_setup_cost * witness.areas(n) for n, c in bodies)
+    reported = {(p.service_id, p.neighbourhood_id, p.configuration): p for p in plan.partnerships}
+    if set(reported) != set(partnerships):
+        out.append(Breach("partnerships", None, "the plan's partnerships are not those its decisions make"))
+    for key, p in reported.items():
+        setup = witness.configs[key[2]].partnership_setup_cost * witness.areas(key[1]) if key[2] in witness.configs else 0
+        if key in partnerships and (p.activities != partnerships[key] or not _close(p.setup_cost, setup)):
+            out.append(Breach("partnerships", ",".join(key), "its activities or set-up cost are wrong"))
+    if {(b.neighbourhood_id, b.configuration) for b in plan.bodies} != bodies:
+        out.append(Breach("partnerships", None, "the plan's neighbourhood bodies are not those its partnerships need"))
+    arrangements = Counter((s, n) for s, n, _ in partnerships)
+    for (s, n), k in arrangements.items():
+        if k > rubric.partnerships.max_arrangements_per_service:
+            out.append(Breach(Family.ARRANGEMENTS_PER_SERVICE.value, f"{s},{n}", f"{k} arrangements"))
+    per_hood_partnerships = Counter(n for _, n, _ in partnerships)
+    for n, k in per_hood_partnerships.items():
+        most = rubric.partnerships.max_per_neighbourhood
+        if k > most:
+            out.append(Breach(Family.PARTNERSHIPS_PER_NEIGHBOURHOOD.value, n, f"{k} partnerships, most {most}"))
+    reach = min(rubric.partnerships.min_neighbourhoods_per_service, len(witness.assessment.neighbourhoods))
+    hoods_of: dict[str, set[str]] = {}
+    for svc, _, n in devolved:
+        hoods_of.setdefault(svc, set()).add(n)
+    for svc, where in sorted(hoods_of.items()):
+        if len(where) < reach:
+            out.append(Breach(Family.SEVERAL_NEIGHBOURHOODS.value, svc,
+                              f"devolved in {len(where)} neighbourhood(s), fewer than {reach}"))
+    for svc, stage, n in sorted(devolved):
+        alone = witness.services[svc].service_type in rubric.partnerships.assessment_not_alone
+        if alone and stage == Stage.ASSESSMENT.value and not any(
+                s == svc and g != stage and m == n for s, g, m in devolved):
+            out.append(Breach(Family.ASSESSMENT_NOT_ALONE.value, f"{svc},{n}", "assessment devolved alone"))
 
     for (a, n), k in seen.items():
         if k > 1:
@@ -177,7 +316,7 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
         cap = sc.capacity_use * hoods[n].volunteer_hours
         if not _within(hours, cap):
             out.append(Breach(Family.CAPACITY.value, n, f"{hours:,.2f} volunteer hours, limit {cap:,.2f}"))
-    for rule in assessment.rubric.coherence:
+    for rule in rubric.coherence:
         for svc, stage, n in sorted(devolved):
             if stage == rule.stage.value and (svc, rule.requires.value, n) not in devolved:
                 out.append(Breach(Family.COHERENCE.value, f"{rule.stage.value}>{rule.requires.value},{svc},{n}",

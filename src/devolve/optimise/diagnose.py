@@ -22,6 +22,7 @@ from devolve.core.plan import Obstacle, ObstacleKind
 from devolve.optimise.highs import Deadline, highs_lp, run_highs
 from devolve.optimise.matrix import LE
 from devolve.optimise.model import DevolutionModel
+from devolve.optimise.presolve import column_upper
 from devolve.optimise.repair import INTEGRAL_TOL, REPAIR_NODES, REPAIR_SIZES, free_columns
 
 SLACK_TOL = 1e-6
@@ -45,27 +46,43 @@ def diagnose(model: DevolutionModel) -> tuple[Obstacle, ...]:
 
 
 def prechecks(model: DevolutionModel) -> list[Obstacle]:
-    """Impossibilities visible in the data alone, before any solve."""
+    """Impossibilities visible in the data alone, before any solve (options the rubric does not
+    offer count as absent)."""
     arr, sc = model.options, model.scenario
     A, N, C = arr.shape
     out: list[Obstacle] = []
+    offered = arr.open.reshape(A, N, C)
+
+    def cheapest(use: np.ndarray) -> np.ndarray:
+        """(A, N) the least any offered arrangement uses; ∞ where none is offered."""
+        return np.where(offered, use.reshape(A, N, C), np.inf).min(axis=2) if A * N * C else np.zeros((A, N))
+
     e = sc.min_devolved_per_neighbourhood
-    if e > 0 and e > A:
-        out.append(Obstacle(kind=ObstacleKind.FLOOR_ABOVE_DEVOLVABLE, needed=e, available=A))
+    devolvable = offered.any(axis=2)  # (A, N)
+    if e > 0 and e > int(devolvable.any(axis=1).sum()):
+        out.append(Obstacle(kind=ObstacleKind.FLOOR_ABOVE_DEVOLVABLE, needed=e,
+                            available=int(devolvable.any(axis=1).sum())))
+    elif e > 0:
+        for n in np.flatnonzero(devolvable.sum(axis=0) < e):
+            out.append(Obstacle(kind=ObstacleKind.FLOOR_ABOVE_DEVOLVABLE, neighbourhood_id=arr.neighbourhood_ids[n],
+                                needed=e, available=int(devolvable[:, n].sum())))
     if sc.running_cost_limit < 0:
-        best = float(np.minimum(arr.running_change.reshape(A, N, C).min(axis=2), 0).sum()) if A * N * C else 0.0
+        saving = cheapest(arr.running_change)
+        best = float(np.minimum(np.where(np.isfinite(saving), saving, 0.0), 0).sum())
         if best > sc.running_cost_limit:
             out.append(Obstacle(kind=ObstacleKind.SAVING_OUT_OF_REACH, needed=-sc.running_cost_limit,
                                 available=-best))
     if e > 0 and sc.min_collective_share > 0 and not arr.collective_configs.any():
         out.append(Obstacle(kind=ObstacleKind.FLOOR_WITHOUT_COLLECTIVE))
-    if e > 0 and A * N * C and e <= A:
-        hours = np.sort(arr.volunteer_hours.reshape(A, N, C).min(axis=2), axis=0)[:e].sum(axis=0)
+    if e > 0 and A * N * C and not out:
+        hours = np.sort(cheapest(arr.volunteer_hours), axis=0)[:e].sum(axis=0)
         cap = sc.capacity_use * arr.hours_available
         for n in np.flatnonzero(hours > cap + SLACK_TOL):
             out.append(Obstacle(kind=ObstacleKind.FLOOR_NEEDS_HOURS, neighbourhood_id=arr.neighbourhood_ids[n],
                                 needed=float(hours[n]), available=float(cap[n])))
-        setup = float(np.sort(arr.transition_cost.reshape(A, N, C).min(axis=2), axis=0)[:e].sum())
+        # every neighbourhood needs at least one partnership, set up with its body if it has one
+        partnership = (arr.partnership_setup + arr.area_setup).min() * arr.partnership_areas
+        setup = float(np.sort(cheapest(arr.transition_cost), axis=0)[:e].sum() + partnership.sum())
         if setup > sc.transition_budget:
             out.append(Obstacle(kind=ObstacleKind.FLOOR_NEEDS_SETUP, needed=setup, available=sc.transition_budget))
     return out
@@ -96,7 +113,7 @@ def elastic_diagnosis(model: DevolutionModel) -> list[Obstacle] | None:
     scale = np.maximum(np.abs(mat.rhs[rows_arr]), _typical_coefficient(mat, rows_arr))
     cost = np.zeros(n_cols)
     cost[mat.n_cols :] = -1.0 / scale  # maximise minus the normalised stretch
-    upper = np.concatenate([np.ones(mat.n_cols), np.full(len(rows), np.inf)])
+    upper = np.concatenate([column_upper(model, model.options.open), np.full(len(rows), np.inf)])
     lo, hi = mat.row_bounds()
     deadline = Deadline.after(min(ELASTIC_SECONDS, model.scenario.time_limit_seconds))
     # 1. the LP relaxation: the least stretch any plan, even a fractional one, needs
@@ -114,7 +131,7 @@ def elastic_diagnosis(model: DevolutionModel) -> list[Obstacle] | None:
     for size in REPAIR_SIZES:
         if size == REPAIR_SIZES[-1] and best is not None and cost @ best >= least - WIDE_ROUND_GAP * abs(least):
             break  # the widest round, costly at the root, only for a stretch still far from the least
-        free = free_columns(mat, model.options.shape, split, nearness, np.ones(mat.n_cols), size)
+        free = free_columns(model.options, mat, split, nearness, upper[: mat.n_cols], size)
         whole = np.where(free, 0.0, np.round(decisions) if best is None else best[: mat.n_cols])
         sol = _whole_decisions(mat, rows_arr, cost, upper, indptr, indices, data, lo, hi, whole, free, deadline)
         if sol is not None and (best is None or cost @ sol > cost @ best):

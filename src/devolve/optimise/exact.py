@@ -146,7 +146,10 @@ def _cbc_bound(log: str, objective: float, relative_gap: float) -> tuple[float |
 
 
 def _values(pm: PulpModel) -> np.ndarray | None:
-    vals = [v.varValue for v in pm.variables]
+    """The solution's column vector, or None without one. A column in no row and not in the
+    objective (a service's reach where it has nothing on offer) never reaches the solver: 0."""
+    used = {v.name for v in pm.problem.variables()}
+    vals = [v.varValue if v.name in used else 0.0 for v in pm.variables]
     if any(v is None for v in vals):
         return None
     return np.round(np.array(vals, dtype=float))

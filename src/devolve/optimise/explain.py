@@ -19,11 +19,13 @@ from __future__ import annotations
 import numpy as np
 
 from devolve.core.limits import CATALOGUE, Family, Sense
-from devolve.core.plan import Alternative, LeftOut, LimitUse, NearMiss, Plan, PlanStatus
-from devolve.core.terms import Offer
+from devolve.core.plan import ActivityFate, Alternative, Fate, LeftOut, LimitUse, NearMiss, Plan, PlanStatus
+from devolve.core.terms import Offer, Stage
 from devolve.optimise.highs import Deadline, highs_lp, run_highs
 from devolve.optimise.model import DevolutionModel
-from devolve.optimise.readback import plan_vector
+from devolve.optimise.options import CLOSED, Closed
+from devolve.optimise.presolve import column_upper
+from devolve.optimise.readback import needs, plan_vector
 from devolve.optimise.solve import solve
 
 NEAR_MISSES = 25
@@ -40,6 +42,7 @@ def explain(model: DevolutionModel, plan: Plan, *, price_of_uniformity: bool = T
     changes: dict = {
         "alternatives": nearest_alternatives(model, x),
         "near_misses": near_misses(model, plan, x),
+        "fates": activity_fates(model, plan, x),
         "limits": _with_marginal_values(model, plan, x),
     }
     if price_of_uniformity:
@@ -51,7 +54,7 @@ def nearest_alternatives(model: DevolutionModel, x: np.ndarray) -> tuple[Alterna
     """For each decision, the next best choice for it: another arrangement, or today's scale."""
     arr = model.options
     A, N, C = arr.shape
-    value = model.value.reshape(A, N, C)
+    value = offered_values(model)
     chosen = x[: model.matrix.n_x].reshape(A, N, C) > 0.5
     out: list[Alternative] = []
     for a, n, c in zip(*np.nonzero(chosen)):
@@ -75,31 +78,138 @@ def near_misses(model: DevolutionModel, plan: Plan, x: np.ndarray) -> tuple[Near
     A, N, C = arr.shape
     if A * N * C == 0:
         return ()
-    value = model.value.reshape(A, N, C)
+    value = offered_values(model)
     chosen = x[: model.matrix.n_x].reshape(A, N, C) > 0.5
     open_pair = ~chosen.any(axis=2)
     best_c = value.argmax(axis=2)
     best_v = value.max(axis=2)
     candidates = np.argwhere(open_pair & (best_v > 0))
     order = np.argsort(-best_v[candidates[:, 0], candidates[:, 1]], kind="stable")[:NEAR_MISSES]
-    budgets = [(lim, arr.use(CATALOGUE[lim.family].resource)) for lim in plan.limits
-               if lim.sense == Sense.AT_MOST and CATALOGUE[lim.family].resource is not None]
-    otherwise = {PlanStatus.OPTIMAL: LeftOut.RULE, PlanStatus.WITHIN_GAP: LeftOut.STOPPED_AT_GAP}
-    out = []
-    for a, n in candidates[order]:
-        c = int(best_c[a, n])
-        k = arr.index(int(a), int(n), c)
+    why = _LeftOutReasons(model, plan, x)
+    return tuple(why.of(int(a), int(n), int(best_c[a, n])) for a, n in candidates[order])
+
+
+class _LeftOutReasons:
+    """Why an option is not in the plan: the budgets it cannot fit, else the rule that keeps it
+    out (where one can be told), else the solve stopping before it reached it."""
+
+    def __init__(self, model: DevolutionModel, plan: Plan, x: np.ndarray):
+        self.model, self.plan, self.x = model, plan, x
+        arr, mat = model.options, model.matrix
+        A, N, C = arr.shape
+        S = len(arr.partnership_services)
+        self.value = offered_values(model)
+        self.budgets = [(lim, needs(model, x, CATALOGUE[lim.family].resource)) for lim in plan.limits
+                        if lim.sense == Sense.AT_MOST and CATALOGUE[lim.family].resource is not None]
+        self.chosen = x[: mat.n_x].reshape(A, N, C) > 0.5
+        self.z = x[mat.z0 : mat.b0].reshape(S, N, C) > 0.5
+        self.devolved_an = self.chosen.any(axis=2)  # (A, N)
+        self.service_n = np.zeros((S, N), dtype=bool)
+        np.logical_or.at(self.service_n, arr.service_of, self.devolved_an)
+        self.where = {(st, s): a for a, (s, st) in enumerate(zip(arr.service_ids, arr.stages))}
+        self.otherwise = {PlanStatus.OPTIMAL: LeftOut.RULE, PlanStatus.WITHIN_GAP: LeftOut.STOPPED_AT_GAP}
+
+    def of(self, a: int, n: int, c: int) -> NearMiss:
+        arr = self.model.options
+        k = arr.index(a, n, c)
+        hood = arr.neighbourhood_ids[n]
         # the (activity, neighbourhood) is not devolved, so the option would need its whole use
         blockers = tuple(
-            (lim.family, lim.neighbourhood_id) for lim, use in budgets
+            (lim.family, lim.neighbourhood_id) for lim, use in self.budgets
             if use[k] > max(lim.limit - lim.used, 0.0) + 1e-9 * max(1.0, abs(lim.limit))
-            and lim.neighbourhood_id in (None, arr.neighbourhood_ids[n])
+            and lim.neighbourhood_id in (None, hood)
         )
-        reason = LeftOut.LIMITS_FULL if blockers else otherwise.get(plan.status, LeftOut.STOPPED_AT_TIME)
-        out.append(NearMiss(service_id=arr.service_ids[a], stage=arr.stages[a],
-                            neighbourhood_id=arr.neighbourhood_ids[n], configuration=arr.configurations[c],
-                            value=float(value[a, n, c]), reason=reason, blocked_by=blockers))
+        rule = None if blockers else self.rule(a, n, c)
+        reason = LeftOut.LIMITS_FULL if blockers else (
+            LeftOut.RULE if rule is not None else self.otherwise.get(self.plan.status, LeftOut.STOPPED_AT_TIME))
+        return NearMiss(service_id=arr.service_ids[a], stage=arr.stages[a], neighbourhood_id=hood,
+                        configuration=arr.configurations[c], value=float(self.value[a, n, c]), reason=reason,
+                        blocked_by=blockers, rule=rule)
+
+    def rule(self, a: int, n: int, c: int) -> Family | None:
+        """The rule that keeps option (a, n, c) out of the plan, if one can be told."""
+        model, arr = self.model, self.model.options
+        rules = model.rubric.partnerships
+        s = int(arr.service_of[a])
+        if model.scenario.offer == Offer.UNIFORM:
+            return Family.UNIFORM_OFFER
+        if not self.z[s, n, c]:
+            if self.z[:, n, :].sum() >= rules.max_per_neighbourhood:
+                return Family.PARTNERSHIPS_PER_NEIGHBOURHOOD
+            if self.z[s, n, :].sum() >= rules.max_arrangements_per_service:
+                return Family.ARRANGEMENTS_PER_SERVICE
+        if model.matrix.n_w and self.service_n[s].sum() == 0:
+            return Family.SEVERAL_NEIGHBOURHOODS
+        if arr.stages[a] == Stage.ASSESSMENT and arr.assessment_not_alone[s] and not self.service_n[s, n]:
+            return Family.ASSESSMENT_NOT_ALONE
+        for rule in model.rubric.coherence:
+            if rule.stage == arr.stages[a]:
+                required = self.where.get((rule.requires, arr.service_ids[a]))
+                if required is None or not self.devolved_an[required, n]:
+                    return Family.COHERENCE
+        m = model.scenario.min_collective_share
+        if m > 0 and not arr.collective_configs[c]:
+            chosen = self.chosen.reshape(-1, len(arr.configurations))
+            total = chosen.sum()
+            if (chosen * arr.collective_configs).sum() / (total + 1) < m:
+                return Family.COLLECTIVE_SHARE
+        return None
+
+
+def activity_fates(model: DevolutionModel, plan: Plan, x: np.ndarray | None = None) -> tuple[ActivityFate, ...]:
+    """Every activity's fate: retained (why), devolved (where and how), or why not devolved."""
+    arr = model.options
+    A, N, C = arr.shape
+    x = plan_vector(model, plan) if x is None else x
+    chosen = x[: model.matrix.n_x].reshape(A, N, C) > 0.5
+    value = offered_values(model)
+    closed = arr.closed_because.reshape(A, N, C)
+    open3 = arr.open.reshape(A, N, C)
+    why = _LeftOutReasons(model, plan, x) if plan.objective is not None else None
+    index = {(sid, st): a for a, (sid, st) in enumerate(zip(arr.service_ids, arr.stages))}
+    retained = {r.key: r for r in plan.retained}
+    out = []
+    for act in model.assessment.activities:
+        if act.key in retained:
+            out.append(ActivityFate(service_id=act.service_id, stage=act.stage, fate=Fate.RETAINED))
+            continue
+        a = index[(act.service_id, act.stage)]
+        here = [n for n in range(N) if chosen[a, n].any()]
+        others = [n for n in range(N) if n not in here]
+        reasons = [_reason_not(closed[a, n], open3[a, n], value[a, n]) for n in others]
+        elsewhere = max(set(reasons), key=lambda f: (reasons.count(f), f == Fate.KEPT_OUT)) if reasons else None
+        left_out = None
+        if why is not None and Fate.KEPT_OUT in reasons:
+            n = max((n for n, f in zip(others, reasons) if f == Fate.KEPT_OUT), key=lambda n: value[a, n].max())
+            left_out = why.of(a, n, int(value[a, n].argmax()))
+        if here:
+            fate = Fate.DEVOLVED if not others else Fate.PARTLY_DEVOLVED
+        else:
+            fate, elsewhere = elsewhere or Fate.NOT_SUITED, None
+        out.append(ActivityFate(
+            service_id=act.service_id, stage=act.stage, fate=fate,
+            neighbourhoods=tuple(arr.neighbourhood_ids[n] for n in here),
+            arrangements=tuple(dict.fromkeys(arr.configurations[int(np.argmax(chosen[a, n]))] for n in here)),
+            elsewhere=elsewhere if here else None, left_out=left_out,
+        ))
     return tuple(out)
+
+
+def _reason_not(closed: np.ndarray, is_open: np.ndarray, value: np.ndarray) -> Fate:
+    """Why one activity is not devolved in one neighbourhood, from its options there."""
+    if is_open.any():
+        return Fate.KEPT_OUT if value[is_open].max() > 0 else Fate.NO_BETTER
+    codes = {CLOSED[int(k)] for k in closed}
+    if Closed.ASSESS_FIRST in codes:
+        return Fate.ASSESS_FIRST
+    if codes == {Closed.UNSUITED}:
+        return Fate.NOT_SUITED
+    return Fate.TOO_SMALL
+
+
+def offered_values(model: DevolutionModel) -> np.ndarray:
+    """(A, N, C) option values, −∞ where the rubric does not offer the option."""
+    return np.where(model.options.open, model.value, -np.inf).reshape(model.options.shape)
 
 
 def marginal_values(model: DevolutionModel, x: np.ndarray) -> np.ndarray | None:
@@ -114,7 +224,7 @@ def marginal_values(model: DevolutionModel, x: np.ndarray) -> np.ndarray | None:
     if mat.n_rows == 0:
         return np.zeros(0)
     lo, hi = mat.row_bounds()
-    lp = highs_lp(model.objective(), np.ones(mat.n_cols), mat.indptr, mat.indices, mat.data, lo, hi,
+    lp = highs_lp(model.objective(), column_upper(model, model.options.open), mat.indptr, mat.indices, mat.data, lo, hi,
                   integer=False)
     lp.col_lower_ = np.where(x > 0.5, 1.0, 0.0)
     h, sol = run_highs(lp, Deadline.after(DUAL_SECONDS), None)

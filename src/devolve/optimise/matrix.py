@@ -14,9 +14,9 @@ from typing import Sequence
 import numpy as np
 
 from devolve.core.limits import BUDGETS, CATALOGUE, Family, Sense
-from devolve.core.rubric import CoherenceRule
+from devolve.core.rubric import CoherenceRule, Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import Offer
+from devolve.core.terms import Offer, Stage
 from devolve.optimise.options import OptionArrays
 
 LE, GE, EQ = -1, 1, 0
@@ -47,12 +47,19 @@ class RowBlock:
 class ModelMatrix:
     """Constraint matrix in CSR form with senses and right-hand sides, and its row blocks.
 
-    Columns ``0..n_x-1`` are the options x[a,n,c] (flat index k of :class:`OptionArrays`);
-    under a uniform offer, columns ``n_x..n_x+n_y-1`` are y[a,c] at ``n_x + a·C + c``.
+    Columns, in order: the options x[a,n,c] (flat index k of :class:`OptionArrays`); under a
+    uniform offer the offers y[a,c] (at ``y0 + a·C + c``); the partnerships z[s,n,c] (at
+    ``z0 + (s·N + n)·C + c``); the neighbourhood bodies b[n,c] (at ``b0 + n·C + c``); where a
+    devolved service must reach several neighbourhoods, the devolved services w[s] (at ``w0 + s``)
+    and the neighbourhoods each reaches h[s,n] (at ``h0 + s·N + n``). Every column is 0 or 1.
     """
 
     n_x: int
     n_y: int
+    n_z: int
+    n_b: int
+    n_w: int
+    n_h: int
     indptr: np.ndarray
     indices: np.ndarray
     data: np.ndarray
@@ -66,7 +73,27 @@ class ModelMatrix:
 
     @property
     def n_cols(self) -> int:
+        return self.n_x + self.n_y + self.n_z + self.n_b + self.n_w + self.n_h
+
+    @property
+    def y0(self) -> int:
+        return self.n_x
+
+    @property
+    def z0(self) -> int:
         return self.n_x + self.n_y
+
+    @property
+    def b0(self) -> int:
+        return self.n_x + self.n_y + self.n_z
+
+    @property
+    def w0(self) -> int:
+        return self.b0 + self.n_b
+
+    @property
+    def h0(self) -> int:
+        return self.w0 + self.n_w
 
     @property
     def n_rows(self) -> int:
@@ -138,7 +165,7 @@ class _Rows:
         self.blocks[family] = RowBlock(family, self.n, self.n + m, tuple(scopes))
         self.n += m
 
-    def matrix(self, n_x: int, n_y: int) -> ModelMatrix:
+    def matrix(self, n_x: int, n_y: int, n_z: int, n_b: int, n_w: int, n_h: int) -> ModelMatrix:
         counts = np.concatenate(self.counts) if self.counts else np.zeros(0, dtype=np.int64)
         indptr = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
@@ -149,6 +176,10 @@ class _Rows:
         return ModelMatrix(
             n_x=n_x,
             n_y=n_y,
+            n_z=n_z,
+            n_b=n_b,
+            n_w=n_w,
+            n_h=n_h,
             indptr=indptr,
             indices=cat(self.cols, np.int32),
             data=cat(self.vals, float),
@@ -158,34 +189,81 @@ class _Rows:
         )
 
 
-def build_matrix(arr: OptionArrays, scenario: Scenario, rules: Sequence[CoherenceRule]) -> ModelMatrix:
+def build_matrix(arr: OptionArrays, scenario: Scenario, rubric: Rubric) -> ModelMatrix:
     """Every constraint family of docs/model.md as rows of one sparse matrix (vectorised)."""
     A, N, C = arr.shape
+    S = len(arr.partnership_services)
     K = arr.size
     uniform = scenario.offer == Offer.UNIFORM
     n_y = A * C if uniform else 0
+    z0, b0 = K + n_y, K + n_y + S * N * C
     rows = _Rows()
     all_cols = np.arange(K, dtype=np.int32)
     ones = np.ones(K)
     hoods = [(h,) for h in arr.neighbourhood_ids]
     by_n = np.argsort(arr.n, kind="stable").astype(np.int32)
     per_n = np.bincount(arr.n, minlength=N)
+    s_of = arr.service_of[arr.a].astype(np.int64)  # each option's service
+    z_of = z0 + (s_of * N + arr.n) * C + arr.c  # each option's partnership column
+    usable = np.zeros(S * N * C, dtype=bool)  # partnerships with an option on offer
+    usable[(z_of - z0)[arr.open]] = True
+    z_s, z_n, z_c = (v.ravel() for v in np.indices((S, N, C)))
+    services = arr.partnership_services
 
     # one_configuration[a,n]: Σ_c x[a,n,c] ≤ 1 (options of one (a,n) are contiguous)
     if C > 1:
         rows.add(Family.ONE_CONFIGURATION, np.full(A * N, C), all_cols, ones, 1.0,
                  [(arr.activity_ids[a], arr.neighbourhood_ids[n]) for a in range(A) for n in range(N)])
-    # the budgets: Σ use·x ≤ limit, over every option or over each neighbourhood's options
+    # partnership[a,n,c]: x[a,n,c] − z[s,n,c] ≤ 0, for every option on offer
+    offered = np.flatnonzero(arr.open)
+    rows.add(Family.PARTNERSHIP, np.full(len(offered), 2), np.stack([offered, z_of[offered]], axis=1).ravel(),
+             np.tile([1.0, -1.0], len(offered)), 0.0,
+             [(arr.activity_ids[arr.a[k]], arr.neighbourhood_ids[arr.n[k]], arr.configurations[arr.c[k]])
+              for k in offered])
+    # area_body[s,n,c]: z[s,n,c] − b[n,c] ≤ 0, where the arrangement has a body for the whole area
+    bodied = np.flatnonzero(usable & (arr.area_setup[z_c] > 0))
+    rows.add(Family.AREA_BODY, np.full(len(bodied), 2),
+             np.stack([z0 + bodied, b0 + z_n[bodied] * C + z_c[bodied]], axis=1).ravel(),
+             np.tile([1.0, -1.0], len(bodied)), 0.0,
+             [(services[z_s[j]], arr.neighbourhood_ids[z_n[j]], arr.configurations[z_c[j]]) for j in bodied])
+    # arrangements_per_service[s,n]: Σ_c z[s,n,c] ≤ the rubric's most
+    most = rubric.partnerships.max_arrangements_per_service
+    per_sn = usable.reshape(S * N, C).sum(axis=1)
+    crowded = np.flatnonzero(per_sn > most)
+    if len(crowded):
+        cols = [z0 + g * C + c for g in crowded for c in range(C) if usable[g * C + c]]
+        rows.add(Family.ARRANGEMENTS_PER_SERVICE, per_sn[crowded], cols, np.ones(len(cols)), float(most),
+                 [(services[g // N], arr.neighbourhood_ids[g % N]) for g in crowded])
+    # partnerships_per_neighbourhood[n]: Σ_{s,c} z[s,n,c] ≤ the rubric's most. A district of several
+    # partnership areas sets each partnership up in every area, so each area's team holds them all
+    in_n = np.flatnonzero(usable)
+    in_n = in_n[np.argsort(z_n[in_n], kind="stable")]
+    rows.add(Family.PARTNERSHIPS_PER_NEIGHBOURHOOD, np.bincount(z_n[in_n], minlength=N), z0 + in_n,
+             np.ones(len(in_n)), np.full(N, float(rubric.partnerships.max_per_neighbourhood)), hoods)
+    # assessment_not_alone[s,n]: Σ_c x[assessment] − Σ_{other activities of s} Σ_c x ≤ 0
+    _assessment_rows(rows, arr, rubric)
+    # several_neighbourhoods: a devolved service reaches at least k neighbourhoods
+    w0 = b0 + N * C
+    several = _several(rubric, N) > 1
+    if several:
+        _several_rows(rows, arr, usable, z0, w0, _several(rubric, N))
+    # the budgets: Σ use·x ≤ limit, over every option or over each neighbourhood's options; the
+    # transition budget also pays each partnership's and each neighbourhood body's set-up
     for budget in BUDGETS:
         family = budget.family
         use = arr.use(budget.resource)
         rhs = limit_rhs(family, scenario, arr)
         if budget.per_neighbourhood:
             rows.add(family, per_n, by_n, use[by_n], rhs, hoods)
+        elif family == Family.TRANSITION_BUDGET:
+            setups = arr.partnership_setup[z_c] * arr.partnership_areas[z_n]
+            bodies = np.tile(arr.area_setup, N) * np.repeat(arr.partnership_areas, C)
+            cols = np.concatenate([all_cols, z0 + np.arange(S * N * C), b0 + np.arange(N * C)])
+            rows.add(family, [len(cols)], cols, np.concatenate([use, setups, bodies]), rhs, [()])
         else:
             rows.add(family, [K], all_cols, use, rhs, [()])
     # coherence[rule, service, n]: Σ_c x[stage] − Σ_c x[requires] ≤ 0
-    _coherence_rows(rows, arr, rules)
+    _coherence_rows(rows, arr, rubric.coherence)
     # uniform_offer[a,n,c]: x[a,n,c] − y[a,c] = 0
     if uniform:
         y_col = K + arr.a.astype(np.int64) * C + arr.c
@@ -201,7 +279,82 @@ def build_matrix(arr: OptionArrays, scenario: Scenario, rules: Sequence[Coherenc
     # equity[n]: Σ_{a,c} x[a,n,c] ≥ e
     if scenario.min_devolved_per_neighbourhood > 0:
         rows.add(Family.EQUITY, per_n, by_n, np.ones(K), limit_rhs(Family.EQUITY, scenario, arr), hoods)
-    return rows.matrix(K, n_y)
+    return rows.matrix(K, n_y, S * N * C, N * C, S if several else 0, S * N if several else 0)
+
+
+def _several(rubric: Rubric, N: int) -> int:
+    """How many neighbourhoods a devolved service must reach: the rubric's number, or all of them."""
+    return min(rubric.partnerships.min_neighbourhoods_per_service, N)
+
+
+def _several_rows(rows: _Rows, arr: OptionArrays, usable: np.ndarray, z0: int, w0: int, k: int) -> None:
+    """The rule that a devolved service reaches at least k neighbourhoods, in its strongest form
+    for the LP relaxation (docs/model.md, "Several neighbourhoods"):
+
+    * partnership_not_empty[s,n,c]: z[s,n,c] − Σ_{a of s} x[a,n,c] ≤ 0 (so a neighbourhood cannot
+      be counted through a partnership with nothing in it);
+    * service_devolved[s,n,c]: z[s,n,c] − w[s] ≤ 0;
+    * service_here[s,n]: h[s,n] − Σ_c z[s,n,c] ≤ 0;
+    * several_neighbourhoods[s]: Σ_n h[s,n] − k·w[s] ≥ 0.
+    """
+    S, N, C = arr.partnerships_shape
+    h0 = w0 + S
+    zs = np.flatnonzero(usable)
+    if not len(zs):
+        return
+    z_s, z_n, z_c = zs // (N * C), (zs // C) % N, zs % C
+    z_scopes = [(arr.partnership_services[s], arr.neighbourhood_ids[n], arr.configurations[c])
+                for s, n, c in zip(z_s, z_n, z_c)]
+    offered = np.flatnonzero(arr.open)
+    z_of = ((arr.service_of[arr.a[offered]].astype(np.int64) * N + arr.n[offered]) * C + arr.c[offered])
+    order = np.argsort(z_of, kind="stable")
+    starts, stops = np.searchsorted(z_of[order], zs), np.searchsorted(z_of[order], zs, side="right")
+    x_cols = [offered[order[a:b]] for a, b in zip(starts, stops)]
+    rows.add(Family.PARTNERSHIP_NOT_EMPTY, np.array([len(c) + 1 for c in x_cols]),
+             np.concatenate([np.append(c, z0 + z) for c, z in zip(x_cols, zs)]),
+             np.concatenate([np.append(-np.ones(len(c)), 1.0) for c in x_cols]), 0.0, z_scopes)
+    rows.add(Family.SERVICE_DEVOLVED, np.full(len(zs), 2), np.stack([z0 + zs, w0 + z_s], axis=1).ravel(),
+             np.tile([1.0, -1.0], len(zs)), 0.0, z_scopes)
+    groups, first = np.unique(zs // C, return_index=True)  # (s, n) with a usable partnership
+    ends = np.append(first[1:], len(zs))
+    g_s, g_n = groups // N, groups % N
+    rows.add(Family.SERVICE_HERE, ends - first + 1,
+             np.concatenate([np.append(z0 + zs[a:b], h0 + g) for a, b, g in zip(first, ends, groups)]),
+             np.concatenate([np.append(-np.ones(b - a), 1.0) for a, b in zip(first, ends)]), 0.0,
+             [(arr.partnership_services[s], arr.neighbourhood_ids[n]) for s, n in zip(g_s, g_n)])
+    served = np.unique(g_s)
+    h_cols = [h0 + groups[g_s == s] for s in served]
+    rows.add(Family.SEVERAL_NEIGHBOURHOODS, np.array([len(h) + 1 for h in h_cols]),
+             np.concatenate([np.append(h, w0 + s) for h, s in zip(h_cols, served)]),
+             np.concatenate([np.append(np.ones(len(h)), -float(k)) for h in h_cols]), 0.0,
+             [(arr.partnership_services[s],) for s in served])
+
+
+def _assessment_rows(rows: _Rows, arr: OptionArrays, rubric: Rubric) -> None:
+    """For services whose assessment may not be devolved alone: per neighbourhood, the assessment's
+    options minus every other activity's options of the service, at most 0."""
+    A, N, C = arr.shape
+    by_service: dict[int, list[int]] = {}
+    for a in range(A):
+        by_service.setdefault(int(arr.service_of[a]), []).append(a)
+    counts, cols, vals, scopes = [], [], [], []
+    for s, acts in by_service.items():
+        if not arr.assessment_not_alone[s]:
+            continue
+        lonely = [a for a in acts if arr.stages[a] == Stage.ASSESSMENT]
+        others = [a for a in acts if arr.stages[a] != Stage.ASSESSMENT]
+        if not lonely:
+            continue
+        for n in range(N):
+            mine = [arr.index(a, n, c) for a in lonely for c in range(C) if arr.open[arr.index(a, n, c)]]
+            if not mine:
+                continue
+            theirs = [arr.index(a, n, c) for a in others for c in range(C) if arr.open[arr.index(a, n, c)]]
+            counts.append(len(mine) + len(theirs))
+            cols += mine + theirs
+            vals += [1.0] * len(mine) + [-1.0] * len(theirs)
+            scopes.append((arr.partnership_services[s], arr.neighbourhood_ids[n]))
+    rows.add(Family.ASSESSMENT_NOT_ALONE, counts, cols, vals, 0.0, scopes)
 
 
 def coherence_pairs(arr: OptionArrays, rules: Sequence[CoherenceRule]) -> list[tuple[int, int, int]]:

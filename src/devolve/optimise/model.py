@@ -23,8 +23,9 @@ import pulp
 
 from devolve.core.domain import Assessment
 from devolve.core.limits import CATALOGUE, Family
+from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import Criterion
+from devolve.core.terms import Benefit
 from devolve.optimise.matrix import EQ, GE, LE, ModelMatrix, build_matrix, limit_rhs
 from devolve.optimise.options import OptionArrays, normalised_weights, option_arrays
 
@@ -36,9 +37,9 @@ class DevolutionModel:
     options: OptionArrays
     matrix: ModelMatrix
     weights: np.ndarray
-    """The scenario's criterion weights, normalised to add up to one (CRITERIA order)."""
+    """The scenario's weights of the benefits, normalised to add up to one (BENEFITS order)."""
     value: np.ndarray
-    """Each option's value v[a,n,c] under those weights."""
+    """Each option's value v[a,n,c] under the scenario (its weights and residents' share)."""
     build_seconds: float
 
     def __post_init__(self) -> None:
@@ -50,8 +51,8 @@ class DevolutionModel:
         return self.assessment.scenario
 
     @property
-    def rules(self):
-        return self.assessment.rubric.coherence
+    def rubric(self) -> Rubric:
+        return self.assessment.rubric
 
     def objective(self) -> np.ndarray:
         """The objective over every column (the y columns of a uniform offer are worth nothing)."""
@@ -70,20 +71,20 @@ class DevolutionModel:
             return build_model(assessment)
         options, matrix = self.options, self.matrix
         if _reshaped(old, scenario):
-            matrix = build_matrix(options, scenario, self.rules)
+            matrix = build_matrix(options, scenario, self.rubric)
         else:
             for family in matrix.blocks:
                 setting = CATALOGUE[family].setting
                 if CATALOGUE[family].stretchable and getattr(scenario, setting) != getattr(old, setting):
                     matrix = matrix.with_rhs(family, limit_rhs(family, scenario, options))
         weights, value = self.weights, self.value
-        if scenario.weights != old.weights:
+        if scenario.weights != old.weights or scenario.residents_share != old.residents_share:
             weights = normalised_weights(scenario.weights)
-            value = options.values(weights)
+            value = options.values(scenario)
         return DevolutionModel(assessment, options, matrix, weights, value, time.perf_counter() - t0)
 
-    def with_weights(self, weights: Mapping[Criterion, float]) -> DevolutionModel:
-        """New criterion weights: only the objective changes."""
+    def with_weights(self, weights: Mapping[Benefit, float]) -> DevolutionModel:
+        """New weights of the benefits: only the objective changes."""
         return self.with_scenario(self.scenario.replace(weights=dict(weights)))
 
     def with_limit(self, family: Family, value: float) -> DevolutionModel:
@@ -108,8 +109,8 @@ def build_model(assessment: Assessment) -> DevolutionModel:
     t0 = time.perf_counter()
     options = option_arrays(assessment)
     weights = normalised_weights(assessment.scenario.weights)
-    matrix = build_matrix(options, assessment.scenario, assessment.rubric.coherence)
-    return DevolutionModel(assessment, options, matrix, weights, options.values(weights),
+    matrix = build_matrix(options, assessment.scenario, assessment.rubric)
+    return DevolutionModel(assessment, options, matrix, weights, options.values(assessment.scenario),
                            time.perf_counter() - t0)
 
 
@@ -129,9 +130,11 @@ def pulp_problem(model: DevolutionModel, upper: np.ndarray | None = None) -> Pul
     """
     mat = model.matrix
     prob = pulp.LpProblem("devolution", pulp.LpMaximize)
-    xs = prob.add_variable_matrix("x", list(range(mat.n_x)), lowBound=0, upBound=1, cat=pulp.LpBinary)
-    ys = prob.add_variable_matrix("y", list(range(mat.n_y)), lowBound=0, upBound=1, cat=pulp.LpBinary)
-    variables = xs + ys
+    variables = []
+    for name, count in (("x", mat.n_x), ("y", mat.n_y), ("z", mat.n_z), ("b", mat.n_b), ("w", mat.n_w),
+                        ("h", mat.n_h)):
+        variables += prob.add_variable_matrix(name, list(range(count)), lowBound=0, upBound=1, cat=pulp.LpBinary)
+    xs = variables[: mat.n_x]
     if upper is not None:
         for var, ub in zip(variables, upper.tolist()):
             var.upBound = ub

@@ -1,18 +1,22 @@
-"""Every option the optimiser may choose: (activity, neighbourhood, configuration), valued and costed.
+"""Every option the optimiser may choose: (activity, neighbourhood, arrangement), valued and costed.
 
 Pure and vectorised: per-activity, per-neighbourhood and per-configuration data are gathered
-once (one Python pass over activities), then every option's value and resource use is computed
-with numpy broadcasting over the (a, n, c) grid. The formulas are those of docs/model.md,
-sections 2 and 3 ("Data of an option", "Value"); keep the two in step.
+once, then every option's value terms and resource use are computed with numpy broadcasting over
+the (a, n, c) grid. The formulas are those of docs/model.md, sections 2 and 3 ("Data of an option",
+"Value"); keep the two in step.
 
-Option k sits at flat index ``k = (a·N + n)·C + c`` (C order), so the order is fixed by the
-order of activities, neighbourhoods and configurations in the assessment: same input, same
-options, same plan.
+Option k sits at flat index ``k = (a·N + n)·C + c`` (C order), so the order is fixed by the order
+of activities, neighbourhoods and configurations in the assessment: same input, same options,
+same plan. An option the rubric does not offer (an arrangement unsuited to the stage, too little
+at stake, an activity to assess first) stays on the grid, closed: ``open`` is False and the
+solver may not choose it, and ``closed_because`` says why, for the plan's account of every
+activity.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Mapping
 
 import numpy as np
@@ -21,17 +25,30 @@ import pandas as pd
 from devolve.assess.retention import retained_activities
 from devolve.core.domain import Assessment, Retention
 from devolve.core.limits import Resource
-from devolve.core.terms import CRITERIA, Criterion, Stage
+from devolve.core.scenario import Scenario
+from devolve.core.terms import BENEFITS, Benefit, Criterion, Stage
 
 ADJUST = 0.5
 """Size, in rubric levels, of each neighbourhood or configuration modifier (docs/model.md)."""
+TERM = {b: i for i, b in enumerate(BENEFITS)}
+"""Column of each benefit in :attr:`OptionArrays.terms`."""
 
-CRITERION_INDEX = {c: i for i, c in enumerate(CRITERIA)}
+
+class Closed(str, Enum):
+    """Why the rubric does not offer an option."""
+
+    OPEN = "open"
+    UNSUITED = "unsuited"
+    """The arrangement has no track record at this stage."""
+    TOO_SMALL = "too small"
+    """Less than the rubric's minimum £ a year is at stake in the neighbourhood."""
+    ASSESS_FIRST = "assess first"
+    """The activity is scored on defaults alone and has too much at stake to move on them."""
 
 
-def normalised_weights(weights: Mapping[Criterion, float]) -> np.ndarray:
-    """Weights as an array in CRITERIA order, scaled to add up to one."""
-    w = np.array([float(weights[c]) for c in CRITERIA], dtype=float)
+def normalised_weights(weights: Mapping[Benefit, float]) -> np.ndarray:
+    """Weights as an array in BENEFITS order, scaled to add up to one."""
+    w = np.array([float(weights[b]) for b in BENEFITS], dtype=float)
     if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
         raise ValueError("weights must be finite, non-negative and not all zero")
     return w / w.sum()
@@ -41,8 +58,8 @@ def normalised_weights(weights: Mapping[Criterion, float]) -> np.ndarray:
 class OptionArrays:
     """The option grid as flat arrays, one entry per option k (see module docstring).
 
-    ``deviation[k, i]`` is criterion i's adjusted level minus neutral, over the scale's range:
-    multiply by the normalised weights to get the value contributions.
+    ``terms[k, b]`` is benefit b's part of option k's value before the weights: multiply by the
+    neighbourhood's weights (:meth:`weights_by_neighbourhood`) and add up to get its value.
     """
 
     # sets
@@ -53,12 +70,22 @@ class OptionArrays:
     configurations: tuple[str, ...]
     collective_configs: np.ndarray  # (C,) bool
     retained: tuple[Retention, ...]
+    partnership_services: tuple[str, ...]
+    """The services with at least one activity that may be devolved: partnerships are theirs."""
+    service_of: np.ndarray  # (A,) index into partnership_services
+    assessment_not_alone: np.ndarray  # (S,) bool: the service's assessment needs company
     # per option, length K = A·N·C
     a: np.ndarray
     n: np.ndarray
     c: np.ndarray
+    open: np.ndarray
+    closed_because: np.ndarray  # (K,) codes into CLOSED
     annual_cost: np.ndarray
-    deviation: np.ndarray  # (K, 4)
+    """£ a year at stake: the activity's spending in the neighbourhood."""
+    residents: np.ndarray
+    """Residents reached: the service's users in the neighbourhood, and for a collective
+    arrangement a share of those who do not use it."""
+    terms: np.ndarray  # (K, 4)
     transition_cost: np.ndarray
     running_change: np.ndarray
     contingency: np.ndarray
@@ -66,6 +93,14 @@ class OptionArrays:
     collective: np.ndarray
     # per neighbourhood
     hours_available: np.ndarray  # (N,)
+    partnership_areas: np.ndarray  # (N,) int
+    """How many neighbourhood partnership areas a neighbourhood makes (more than one where it is
+    larger than the rubric's neighbourhood size)."""
+    residents_weights: np.ndarray  # (N, 4), NaN where the neighbourhood states none
+    service_priority: np.ndarray  # (K,) residents' priority for the option's service (1: none stated)
+    # per configuration
+    area_setup: np.ndarray  # (C,) £
+    partnership_setup: np.ndarray  # (C,) £
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -80,14 +115,32 @@ class OptionArrays:
     def size(self) -> int:
         return len(self.a)
 
-    def contributions(self, weights: Mapping[Criterion, float] | np.ndarray) -> np.ndarray:
-        """(K, 4) value contributions per criterion under these weights."""
-        w = weights if isinstance(weights, np.ndarray) else normalised_weights(weights)
-        return self.deviation * w
+    @property
+    def partnerships_shape(self) -> tuple[int, int, int]:
+        """(services, neighbourhoods, configurations) of the partnership grid."""
+        return len(self.partnership_services), len(self.neighbourhood_ids), len(self.configurations)
 
-    def values(self, weights: Mapping[Criterion, float] | np.ndarray) -> np.ndarray:
-        w = weights if isinstance(weights, np.ndarray) else normalised_weights(weights)
-        return self.deviation @ w
+    def weights_by_neighbourhood(self, scenario: Scenario) -> np.ndarray:
+        """(N, 4) weights: the council's, blended with each neighbourhood's own where it states
+        them (docs/model.md, section 3, "Residents' priorities"); each row adds up to one."""
+        council = normalised_weights(scenario.weights)
+        out = np.tile(council, (len(self.neighbourhood_ids), 1))
+        stated = ~np.isnan(self.residents_weights).any(axis=1)
+        share = scenario.residents_share
+        out[stated] = (1 - share) * council + share * self.residents_weights[stated]
+        return out
+
+    def contributions(self, scenario: Scenario) -> np.ndarray:
+        """(K, 4) each benefit's part of each option's value under the scenario's weights."""
+        weights = self.weights_by_neighbourhood(scenario)[self.n]
+        share = scenario.residents_share
+        priority = (1 - share) + share * self.service_priority
+        out = self.terms * weights
+        out[:, TERM[Benefit.OUTCOMES]] *= priority
+        return out
+
+    def values(self, scenario: Scenario) -> np.ndarray:
+        return self.contributions(scenario).sum(axis=1)
 
     def use(self, resource: Resource) -> np.ndarray:
         """What each option uses of ``resource`` (£ once, £ a year, or hours a year)."""
@@ -96,6 +149,9 @@ class OptionArrays:
     def index(self, a: int, n: int, c: int) -> int:
         _, N, C = self.shape
         return (a * N + n) * C + c
+
+
+CLOSED: tuple[Closed, ...] = tuple(Closed)
 
 
 def option_arrays(assessment: Assessment) -> OptionArrays:
@@ -107,36 +163,45 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
     retained = retained_activities(assessment)
     kept = {r.key for r in retained}
     acts = [a for a in assessment.activities if a.key not in kept]
-
     A, N, C = len(acts), len(hoods), len(configs)
+    owners = tuple(dict.fromkeys(a.service_id for a in acts))
+    owner_index = {s: i for i, s in enumerate(owners)}
 
     # --- per activity (the one Python pass)
-    score = np.array([[act.score(k) for k in CRITERIA] for act in acts], dtype=float).reshape(A, 4)
-    budget_share = np.array(
-        [services[act.service_id].annual_budget * act.cost_share for act in acts], dtype=float
-    )
-    lost_scale = np.array(
-        [
-            rubric.service_types[services[act.service_id].service_type].lost_economies_of_scale
-            for act in acts
-        ],
-        dtype=float,
-    )
+    score = np.array([[act.score(k) for k in (Criterion.OUTCOMES, Criterion.PARTNERSHIP, Criterion.RESILIENCE)]
+                      for act in acts], dtype=float).reshape(A, 3)
+    chance = np.array([rubric.chance(act.score(Criterion.UNBUNDLING)) for act in acts], dtype=float)
+    assessed = np.array([not any(act.is_default(k) for k in Criterion) for act in acts], dtype=bool)
+    on_defaults = np.array([all(act.is_default(k) for k in Criterion) for act in acts], dtype=bool)
+    evidence = np.where(assessed, 1.0, rubric.evidence.default_factor)
+    budget_share = np.array([services[act.service_id].annual_budget * act.cost_share for act in acts], dtype=float)
+    assess_first = on_defaults & (budget_share >= rubric.evidence.assess_first_above)
+    lost_scale = np.array([rubric.service_types[services[act.service_id].service_type].lost_economies_of_scale
+                           for act in acts], dtype=float)
     # --- per neighbourhood
     pop = np.array([h.population for h in hoods], dtype=float)
-    pop_share = pop / pop.sum() if N else pop
+    total = pop.sum() if N else 0.0
+    pop_share = pop / total if N else pop
     intermediaries_rate = np.array([h.intermediaries for h in hoods], dtype=float) / pop * 10_000
-    mean_rate = sum(h.intermediaries for h in hoods) / pop.sum() * 10_000 if N else 0.0
+    mean_rate = sum(h.intermediaries for h in hoods) / total * 10_000 if N else 0.0
     hours_n = np.array([h.volunteer_hours for h in hoods], dtype=float)
     hours_per_resident = hours_n / pop
-    mean_hours = hours_n.sum() / pop.sum() if N else 0.0
+    mean_hours = hours_n.sum() / total if N else 0.0
+    areas = np.array([rubric.capacity.areas(h.population) for h in hoods], dtype=np.int64)
+    # --- per service: its users, council-wide
+    users = {
+        s: min(float(svc.users), total) if svc.users is not None
+        else rubric.service_types[svc.service_type].user_share * total
+        for s, svc in services.items()
+    }
+    user_share = np.array([users[act.service_id] / total if total else 0.0 for act in acts], dtype=float)
     # --- per configuration
     collective = np.array([cfg.collective for cfg in configs], dtype=bool)
-    setup = np.array([cfg.setup_cost for cfg in configs], dtype=float)
     rate = np.array([cfg.setup_rate for cfg in configs], dtype=float)
     factor = np.array([cfg.running_cost_factor for cfg in configs], dtype=float)
     risk = np.array([cfg.risk_of_failure for cfg in configs], dtype=float)
     hpk = np.array([cfg.volunteer_hours_per_1000 for cfg in configs], dtype=float)
+    spill = np.array([cfg.spillover for cfg in configs], dtype=float)
     mean_risk = risk.mean() if C else 0.0
     stage_codes = {s: i for i, s in enumerate(Stage)}
     act_stage = np.array([stage_codes[act.stage] for act in acts], dtype=int)
@@ -145,33 +210,54 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
         for s in cfg.suited_stages:
             suited[stage_codes[s], j] = True
 
-    # --- level adjustments on the (a, n, c) grid
+    # --- what is at stake and whom it reaches, on the (a, n, c) grid
+    cost = budget_share[:, None] * pop_share[None, :]  # (A, N) £ a year
+    cost3 = np.broadcast_to(cost[:, :, None], (A, N, C))
+    users_an = user_share[:, None] * pop[None, :]  # (A, N)
+    reach = users_an[:, :, None] + spill[None, None, :] * (pop[None, :, None] - users_an[:, :, None])
+
+    # --- which options the rubric offers, and why not
+    reason = np.zeros((A, N, C), dtype=np.int8)
+    reason[cost3 < rubric.partnerships.min_annual_at_stake] = CLOSED.index(Closed.TOO_SMALL)
+    reason[np.broadcast_to(assess_first[:, None, None], (A, N, C))] = CLOSED.index(Closed.ASSESS_FIRST)
+    reason[np.broadcast_to((~suited[act_stage])[:, None, :], (A, N, C))] = CLOSED.index(Closed.UNSUITED)
+    is_open = reason == CLOSED.index(Closed.OPEN)
+
+    # --- levels: the activity's scores, moved by the neighbourhood and the arrangement
     def rel(x: np.ndarray, mean: float) -> np.ndarray:
         return np.clip((x - mean) / mean, -1, 1) if mean > 0 else np.zeros_like(x)
 
-    adj = np.zeros((A, N, C, 4))
-    p, r_, o = (CRITERION_INDEX[k] for k in (Criterion.PARTNERSHIP, Criterion.RESILIENCE, Criterion.OUTCOMES))
-    # partnership: one level lower where the configuration has no track record at this stage
-    adj[..., p] -= (~suited[act_stage])[:, None, :]
+    adj = np.zeros((A, N, C, 3))
     # partnership: intermediaries make collective co-production workable
-    adj[..., p] += ADJUST * rel(intermediaries_rate, mean_rate)[None, :, None] * collective[None, None, :]
+    adj[..., 1] += ADJUST * rel(intermediaries_rate, mean_rate)[None, :, None] * collective[None, None, :]
     # resilience: volunteer hours as slack; riskier configurations less resilient
-    adj[..., r_] += ADJUST * rel(hours_per_resident, mean_hours)[None, :, None]
-    adj[..., r_] -= ADJUST * rel(risk, mean_risk)[None, None, :]
-    # outcomes: collective co-production has larger, longer-lasting effects
-    adj[..., o] += ADJUST * collective[None, None, :]
-
+    adj[..., 2] += ADJUST * rel(hours_per_resident, mean_hours)[None, :, None]
+    adj[..., 2] -= ADJUST * rel(risk, mean_risk)[None, None, :]
     level = np.clip(score[:, None, None, :] + adj, rubric.scale_min, rubric.scale_max)
-    deviation = ((level - rubric.neutral) / (rubric.scale_max - rubric.scale_min)).reshape(-1, 4)
+    change = (level - rubric.neutral) / (rubric.scale_max - rubric.neutral)  # 1 at the top, 0 today
 
-    cost = budget_share[:, None] * pop_share[None, :]  # (A, N)
-    cost3 = np.broadcast_to(cost[:, :, None], (A, N, C))
-    transition = setup[None, None, :] + rate[None, None, :] * cost3
-    running = cost3 * (factor[None, None, :] - 1 + lost_scale[:, None, None])
-    contingency = risk[None, None, :] * cost3
     hours = hpk[None, None, :] * cost3 / 1000
 
+    def typical(x: np.ndarray) -> float:
+        """The mean over the options on offer: the yardstick that keeps weights swing weights."""
+        mean = float(x[is_open].mean()) if is_open.any() else 0.0
+        return mean if mean > 0 else 1.0
+
+    sure = (evidence * chance)[:, None, None]  # counted for evidence, and the chance it works locally
+    terms = np.stack([
+        sure * change[..., 0] * reach / typical(reach),
+        sure * change[..., 1] * cost3 / typical(cost3),
+        sure * change[..., 2] * cost3 / typical(cost3),
+        hours / typical(hours),
+    ], axis=-1).reshape(-1, 4)
+
+    transition = rate[None, None, :] * cost3
+    running = cost3 * (factor[None, None, :] - 1 + lost_scale[:, None, None])
+    contingency = risk[None, None, :] * cost3
+
+    weights_n, priority_sn = _residents(assessment, owners, users)
     a_idx, n_idx, c_idx = (x.ravel() for x in np.indices((A, N, C), dtype=np.int32))
+    service_of = np.array([owner_index[act.service_id] for act in acts], dtype=np.int32)
     return OptionArrays(
         activity_ids=tuple(act.activity_id for act in acts),
         service_ids=tuple(act.service_id for act in acts),
@@ -180,46 +266,81 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
         configurations=tuple(cfg.key for cfg in configs),
         collective_configs=collective,
         retained=retained,
+        partnership_services=owners,
+        service_of=service_of,
+        assessment_not_alone=np.array([services[s].service_type in rubric.partnerships.assessment_not_alone
+                                       for s in owners], dtype=bool),
         a=a_idx,
         n=n_idx,
         c=c_idx,
+        open=is_open.ravel(),
+        closed_because=reason.ravel(),
         annual_cost=np.ascontiguousarray(cost3).ravel(),
-        deviation=np.ascontiguousarray(deviation),
+        residents=reach.ravel(),
+        terms=np.ascontiguousarray(terms),
         transition_cost=transition.ravel(),
         running_change=running.ravel(),
         contingency=contingency.ravel(),
         volunteer_hours=hours.ravel(),
         collective=collective[c_idx],
         hours_available=hours_n,
+        partnership_areas=areas,
+        residents_weights=weights_n,
+        service_priority=priority_sn[service_of[a_idx], n_idx] if A * N * C else np.ones(0),
+        area_setup=np.array([cfg.area_setup_cost for cfg in configs], dtype=float),
+        partnership_setup=np.array([cfg.partnership_setup_cost for cfg in configs], dtype=float),
     )
 
 
-def option_table(
-    assessment: Assessment,
-    weights: Mapping[Criterion, float] | None = None,
-    arrays: OptionArrays | None = None,
-) -> pd.DataFrame:
-    """One row per option in the model, valued under ``weights`` (default: the scenario's).
+def _residents(assessment: Assessment, owners: tuple[str, ...],
+               users: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Each neighbourhood's own weights (normalised; NaN where none are stated) and its priority
+    for each service, normalised so that the priorities re-rank services within the area without
+    changing how much the area's residents count in all (docs/model.md, section 3)."""
+    hoods = assessment.neighbourhoods
+    weights = np.full((len(hoods), len(BENEFITS)), np.nan)
+    priority = np.ones((len(owners), len(hoods)))
+    for j, h in enumerate(hoods):
+        stated = assessment.priorities_of(h.neighbourhood_id)
+        if stated is None:
+            continue
+        if stated.weights:
+            w = np.array([float(stated.weights.get(b, 0.0)) for b in BENEFITS])
+            weights[j] = w / w.sum()
+        if stated.services:
+            listed = np.array(list(stated.services.values()), dtype=float)
+            raw = np.array([stated.services.get(s, listed.mean()) for s in owners])
+            counts = np.array([users[s] for s in owners]) + 1e-9
+            priority[:, j] = raw * counts.sum() / (raw * counts).sum()
+    return weights, priority
+
+
+def option_table(assessment: Assessment, scenario: Scenario | None = None,
+                 arrays: OptionArrays | None = None) -> pd.DataFrame:
+    """One row per option offered, valued under ``scenario`` (default: the assessment's own).
 
     Columns: activity_id, service_id, stage, neighbourhood_id, configuration, collective,
-    annual_cost, value, the four contributions (outcomes, unbundling, partnership, resilience;
-    they add up to value), transition_cost, running_change, contingency, volunteer_hours.
+    annual_cost (£ a year at stake), residents (reached), value, the four benefits' parts of it
+    (outcomes, partnership, resilience, volunteer_time; they add up to value), transition_cost,
+    running_change, contingency, volunteer_hours.
     """
     arr = arrays if arrays is not None else option_arrays(assessment)
-    contrib = arr.contributions(weights if weights is not None else assessment.scenario.weights)
+    contrib = arr.contributions(scenario or assessment.scenario)
+    keep = arr.open
     frame = {
-        "activity_id": _pick(arr.activity_ids, arr.a),
-        "service_id": _pick(arr.service_ids, arr.a),
-        "stage": _pick(tuple(s.value for s in arr.stages), arr.a),
-        "neighbourhood_id": _pick(arr.neighbourhood_ids, arr.n),
-        "configuration": _pick(arr.configurations, arr.c),
-        "collective": arr.collective,
-        "annual_cost": arr.annual_cost,
-        "value": contrib.sum(axis=1),
+        "activity_id": _pick(arr.activity_ids, arr.a[keep]),
+        "service_id": _pick(arr.service_ids, arr.a[keep]),
+        "stage": _pick(tuple(s.value for s in arr.stages), arr.a[keep]),
+        "neighbourhood_id": _pick(arr.neighbourhood_ids, arr.n[keep]),
+        "configuration": _pick(arr.configurations, arr.c[keep]),
+        "collective": arr.collective[keep],
+        "annual_cost": arr.annual_cost[keep],
+        "residents": arr.residents[keep],
+        "value": contrib[keep].sum(axis=1),
     }
-    for i, k in enumerate(CRITERIA):
-        frame[k.value] = contrib[:, i]
-    frame.update({r.value: arr.use(r) for r in Resource})
+    for b in BENEFITS:
+        frame[b.value] = contrib[keep, TERM[b]]
+    frame.update({r.value: arr.use(r)[keep] for r in Resource})
     return pd.DataFrame(frame)
 
 

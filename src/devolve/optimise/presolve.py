@@ -13,20 +13,21 @@ import highspy
 import numpy as np
 
 from devolve.core.limits import Resource
-from devolve.core.terms import Offer
+from devolve.core.terms import Offer, Stage
 from devolve.optimise.highs import highs_lp
 from devolve.optimise.matrix import ModelMatrix, coherence_pairs
 from devolve.optimise.model import DevolutionModel
 
 
 def dominance_mask(model: DevolutionModel) -> np.ndarray:
-    """Options that may be chosen (True); the rest are provably never needed.
+    """Options that may be chosen (True): those on offer, less those provably never needed.
 
     An option with value ≤ 0 whose every resource coefficient is ≥ 0 can be set to 0 in any
     feasible plan without losing feasibility or value — unless an equity floor, a collective
-    share (for collective options) or a coherence rule (for a required stage whose dependent is
-    still in play) needs it. Under a uniform offer an (activity, configuration) is dropped only
-    where it is droppable in every neighbourhood.
+    share (for collective options), a coherence rule (for a required stage whose dependent is
+    still in play) or the rule that an assessment is not devolved alone (for the service's other
+    activities, while its assessment is in play) needs it. Under a uniform offer an (activity,
+    configuration) is dropped only where it is droppable in every neighbourhood.
     """
     arr, sc = model.options, model.scenario
     A, N, C = arr.shape
@@ -37,8 +38,10 @@ def dominance_mask(model: DevolutionModel) -> np.ndarray:
         drop[:] = False
     if sc.min_collective_share > 0:
         drop &= ~arr.collective
-    drop3 = drop.reshape(A, N, C)
-    pairs = [(d, q) for _, d, q in coherence_pairs(arr, model.rules) if q >= 0]
+    drop3 = (drop | ~arr.open).reshape(A, N, C)
+    closed3 = ~arr.open.reshape(A, N, C)
+    pairs = [(d, q) for _, d, q in coherence_pairs(arr, model.rubric.coherence) if q >= 0]
+    pairs += _assessment_pairs(arr)
     if pairs:
         D = np.array([p[0] for p in pairs])
         Q = np.array([p[1] for p in pairs])
@@ -46,21 +49,47 @@ def dominance_mask(model: DevolutionModel) -> np.ndarray:
             in_play = (~drop3[D]).any(axis=2)  # (P, N): a dependent option is still allowed
             needed = np.zeros((A, N), dtype=bool)
             np.logical_or.at(needed, Q, in_play)
-            new = drop3 & ~needed[:, :, None]
+            new = drop3 & ~(needed[:, :, None] & ~closed3)
             if np.array_equal(new, drop3):
                 break
             drop3 = new
     if sc.offer == Offer.UNIFORM:
-        drop3 = np.broadcast_to(drop3.all(axis=1, keepdims=True), drop3.shape)
+        drop3 = np.broadcast_to(drop3.all(axis=1, keepdims=True), drop3.shape) | closed3
     return ~drop3.reshape(-1)
 
 
+def _assessment_pairs(arr) -> list[tuple[int, int]]:
+    """(the assessment, another activity of the same service), for services whose assessment is
+    devolved only beside another of their activities: while the assessment is in play, so is each."""
+    by_service: dict[int, list[int]] = {}
+    for a in range(len(arr.activity_ids)):
+        by_service.setdefault(int(arr.service_of[a]), []).append(a)
+    pairs = []
+    for s, acts in by_service.items():
+        if arr.assessment_not_alone[s]:
+            lonely = [a for a in acts if arr.stages[a] == Stage.ASSESSMENT]
+            pairs += [(d, q) for d in lonely for q in acts if q != d]
+    return pairs
+
+
 def column_upper(model: DevolutionModel, mask: np.ndarray) -> np.ndarray:
-    upper = np.ones(model.matrix.n_cols)
-    upper[: model.matrix.n_x] = mask
-    if model.matrix.n_y:
-        A, N, C = model.options.shape
-        upper[model.matrix.n_x :] = mask.reshape(A, N, C).any(axis=1).reshape(-1)
+    """Each column's upper bound: 1 where it may be chosen, 0 where it may not. An offer, a
+    partnership, a neighbourhood body or a service's reach may be chosen while any option it
+    serves may be."""
+    mat, arr = model.matrix, model.options
+    A, N, C = arr.shape
+    S = len(arr.partnership_services)
+    upper = np.zeros(mat.n_cols)
+    upper[: mat.n_x] = mask
+    if mat.n_y:
+        upper[mat.y0 : mat.z0] = mask.reshape(A, N, C).any(axis=1).reshape(-1)
+    partnerships = np.zeros((S, N, C), dtype=bool)
+    np.logical_or.at(partnerships, (arr.service_of[arr.a], arr.n, arr.c), mask)
+    upper[mat.z0 : mat.b0] = partnerships.reshape(-1)
+    upper[mat.b0 : mat.w0] = partnerships.any(axis=0).reshape(-1)
+    if mat.n_w:
+        upper[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
+        upper[mat.h0 :] = partnerships.any(axis=2).reshape(-1)
     return upper
 
 

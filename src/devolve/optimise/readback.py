@@ -11,8 +11,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from devolve.core.limits import CATALOGUE, LIMITS, Family, Resource, Sense
-from devolve.core.plan import Decision, LimitUse, Plan, PlanMethod, PlanStatus, SolveNote
-from devolve.core.terms import CRITERIA
+from devolve.core.plan import (
+    Decision,
+    LimitUse,
+    NeighbourhoodBody,
+    Partnership,
+    Plan,
+    PlanMethod,
+    PlanStatus,
+    SolveNote,
+)
+from devolve.core.terms import BENEFITS
 from devolve.optimise.model import DevolutionModel
 
 BINDING_SHARE = 0.005
@@ -34,23 +43,44 @@ class RawSolution:
 
 
 def plan_vector(model: DevolutionModel, plan: Plan, upper: np.ndarray | None = None) -> np.ndarray:
-    """A plan as the model's column vector (x, then y under a uniform offer), within ``upper``.
+    """A plan as the model's column vector (see :func:`complete`), within ``upper``.
 
     Decisions the model does not know (another assessment's) are left out.
     """
     arr = model.options
-    A, N, C = arr.shape
     a_of = {a: i for i, a in enumerate(arr.activity_ids)}
     n_of = {n: i for i, n in enumerate(arr.neighbourhood_ids)}
     c_of = {c: i for i, c in enumerate(arr.configurations)}
-    x = np.zeros(model.matrix.n_cols)
+    x = np.zeros(model.matrix.n_x)
     for d in plan.decisions:
         a = a_of.get(d.activity_id)
         if a is not None and d.neighbourhood_id in n_of and d.configuration in c_of:
             x[arr.index(a, n_of[d.neighbourhood_id], c_of[d.configuration])] = 1
-    if model.matrix.n_y:
-        x[model.matrix.n_x :] = x[: model.matrix.n_x].reshape(A, N, C).max(axis=1).reshape(-1)
-    return x if upper is None else np.minimum(x, upper)
+    full = complete(model, x)
+    return full if upper is None else np.minimum(full, upper)
+
+
+def complete(model: DevolutionModel, x: np.ndarray) -> np.ndarray:
+    """The whole column vector the decisions ``x`` imply: an offer where an activity is devolved
+    (uniform offer), a partnership where a service has a devolved activity, a neighbourhood body
+    where an arrangement has a partnership, a devolved service and the neighbourhoods it reaches.
+    A solver may set one up with nothing in it; the plan never pays for that."""
+    mat, arr = model.matrix, model.options
+    A, N, C = arr.shape
+    S = len(arr.partnership_services)
+    full = np.zeros(mat.n_cols)
+    chosen = x[: mat.n_x] > 0.5
+    full[: mat.n_x] = chosen
+    if mat.n_y:
+        full[mat.y0 : mat.z0] = chosen.reshape(A, N, C).any(axis=1).reshape(-1)
+    partnerships = np.zeros((S, N, C), dtype=bool)
+    np.logical_or.at(partnerships, (arr.service_of[arr.a], arr.n, arr.c), chosen)
+    full[mat.z0 : mat.b0] = partnerships.reshape(-1)
+    full[mat.b0 : mat.w0] = (partnerships.any(axis=0) & (arr.area_setup > 0)[None, :]).reshape(-1)
+    if mat.n_w:
+        full[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
+        full[mat.h0 :] = partnerships.any(axis=2).reshape(-1)
+    return full
 
 
 def gap_status(objective: float, bound: float, relative_gap: float) -> PlanStatus:
@@ -65,11 +95,14 @@ def extract_plan(model: DevolutionModel, raw: RawSolution, *, relative_gap: floa
     objective = gap = None
     decisions: tuple[Decision, ...] = ()
     limits: tuple[LimitUse, ...] = ()
-    x = raw.x if raw.status.has_plan else None
+    x = complete(model, raw.x) if raw.status.has_plan and raw.x is not None else None
+    partnerships: tuple[Partnership, ...] = ()
+    bodies: tuple[NeighbourhoodBody, ...] = ()
     if x is not None:
         chosen = np.flatnonzero(x[: model.matrix.n_x] > 0.5)
         objective = float(model.value[chosen].sum())
         decisions = _decisions(model, chosen)
+        partnerships, bodies = _partnerships(model, x)
         limits = limit_uses(model, x)
     bound = raw.best_bound
     status = raw.status
@@ -93,15 +126,39 @@ def extract_plan(model: DevolutionModel, raw: RawSolution, *, relative_gap: floa
         solve_seconds=solve_seconds,
         extract_seconds=0.0,
         decisions=decisions,
+        partnerships=partnerships,
+        bodies=bodies,
         limits=limits,
         retained=model.options.retained,
         notes=tuple(raw.notes),
     )
 
 
+def _partnerships(model: DevolutionModel, x: np.ndarray) -> tuple[tuple[Partnership, ...],
+                                                                   tuple[NeighbourhoodBody, ...]]:
+    """The partnerships and neighbourhood bodies a completed solution sets up, with their set-up."""
+    mat, arr = model.matrix, model.options
+    S, N, C = arr.partnerships_shape
+    activities = np.zeros((S, N, C), dtype=np.int64)
+    chosen = x[: mat.n_x] > 0.5
+    np.add.at(activities, (arr.service_of[arr.a][chosen], arr.n[chosen], arr.c[chosen]), 1)
+    partnerships = tuple(
+        Partnership(service_id=arr.partnership_services[s], neighbourhood_id=arr.neighbourhood_ids[n],
+                    configuration=arr.configurations[c], activities=int(activities[s, n, c]),
+                    setup_cost=float(arr.partnership_setup[c] * arr.partnership_areas[n]))
+        for s, n, c in zip(*np.nonzero(x[mat.z0 : mat.b0].reshape(S, N, C) > 0.5))
+    )
+    bodies = tuple(
+        NeighbourhoodBody(neighbourhood_id=arr.neighbourhood_ids[n], configuration=arr.configurations[c],
+                          setup_cost=float(arr.area_setup[c] * arr.partnership_areas[n]))
+        for n, c in zip(*np.nonzero(x[mat.b0 : mat.w0].reshape(N, C) > 0.5))
+    )
+    return partnerships, bodies
+
+
 def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ...]:
     arr = model.options
-    contrib = arr.deviation[chosen] * model.weights
+    contrib = arr.contributions(model.scenario)[chosen]
     a, n, c = arr.a[chosen].tolist(), arr.n[chosen].tolist(), arr.c[chosen].tolist()
     uses = {r.value: arr.use(r)[chosen].tolist() for r in Resource}
     values = contrib.sum(axis=1).tolist()
@@ -117,10 +174,27 @@ def _decisions(model: DevolutionModel, chosen: np.ndarray) -> tuple[Decision, ..
             neighbourhood_id=arr.neighbourhood_ids[n[i]],
             configuration=arr.configurations[c[i]],
             value=values[i],
-            contributions=dict(zip(CRITERIA, contrib_rows[i])),
+            contributions=dict(zip(BENEFITS, contrib_rows[i])),
+            annual_cost=float(arr.annual_cost[chosen[i]]),
+            residents=float(arr.residents[chosen[i]]),
             **{resource: column[i] for resource, column in uses.items()},
         ))
     return tuple(out)
+
+
+def needs(model: DevolutionModel, x: np.ndarray, resource: Resource) -> np.ndarray:
+    """What each option would use of ``resource`` if the plan ``x`` (completed) took it on: its
+    own use and, for the transition budget, its partnership's and neighbourhood body's set-up
+    where the plan has not set them up already."""
+    arr, mat = model.options, model.matrix
+    own = arr.use(resource)
+    if resource != Resource.TRANSITION_COST:
+        return own
+    S, N, C = arr.partnerships_shape
+    z = x[mat.z0 : mat.b0].reshape(S, N, C)[arr.service_of[arr.a], arr.n, arr.c] > 0.5
+    b = x[mat.b0 : mat.w0].reshape(N, C)[arr.n, arr.c] > 0.5
+    areas = arr.partnership_areas[arr.n]
+    return own + np.where(z, 0.0, arr.partnership_setup[arr.c] * areas) + np.where(b, 0.0, arr.area_setup[arr.c] * areas)
 
 
 def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
@@ -137,13 +211,14 @@ def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
     xs = x[: mat.n_x]
     chosen = (xs > 0.5).reshape(A * N, C) if C else np.zeros((0, 0), bool)
     current_value = np.repeat((model.value.reshape(A * N, C) * chosen).sum(axis=1), C) if C else xs
-    open_option = (model.value > current_value + 1e-12) & ~chosen.reshape(-1)
+    open_option = (model.value > current_value + 1e-12) & ~chosen.reshape(-1) & arr.open
 
-    def extra_need(coef: np.ndarray) -> np.ndarray:
+    def extra_need(resource: Resource) -> np.ndarray:
         """What each option needs beyond what its activity and neighbourhood already use."""
+        coef = needs(model, x, resource)
         if not C:
             return coef
-        return coef - np.repeat((coef.reshape(A * N, C) * chosen).sum(axis=1), C)
+        return coef - np.repeat((arr.use(resource).reshape(A * N, C) * chosen).sum(axis=1), C)
 
     out: list[LimitUse] = []
     for limit_family in LIMITS:
@@ -164,7 +239,7 @@ def limit_uses(model: DevolutionModel, x: np.ndarray) -> tuple[LimitUse, ...]:
             elif CATALOGUE[family].sense == Sense.AT_LEAST:
                 binding = used - 1 < limit - 1e-6 * max(1.0, abs(limit))
             else:
-                coef = extra_need(arr.use(CATALOGUE[family].resource))
+                coef = extra_need(CATALOGUE[family].resource)
                 pool = open_option & (coef > 0)
                 if hood is not None:
                     pool &= arr.n == arr.neighbourhood_ids.index(hood)

@@ -19,11 +19,14 @@ from devolve.core.plan import NoteKind, PlanMethod, PlanStatus, SolveNote
 from devolve.optimise.highs import Deadline, highs_name, is_infeasible, new_highs, run_highs
 from devolve.optimise.matrix import ModelMatrix
 from devolve.optimise.model import DevolutionModel
+from devolve.optimise.options import OptionArrays
 from devolve.optimise.presolve import feasible, reduce_model
 from devolve.optimise.readback import RawSolution, gap_status
 
-SIMPLEX_LIMIT = 50_000
-"""Largest LP (columns after the presolve) solved by dual simplex rather than interior point."""
+SIMPLEX_LIMIT = 1_000_000
+"""Largest LP (columns after the presolve) solved by dual simplex rather than interior point. With
+partnerships the LP is degenerate and interior point slow: at M (56k columns) simplex takes 2 s
+and interior point 15 s; at L (242k columns) 31 s against more than 120 s."""
 INTEGRAL_TOL = 1e-9
 """An LP value further than this from 0 or 1 counts as fractional (and is left to the repair)."""
 REPAIR_SIZES = (0, 300, 3_000)
@@ -53,8 +56,8 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
     if red is None:
         return RawSolution(None, PlanStatus.INFEASIBLE, method, solver, None, time.perf_counter() - t0,
                            [SolveNote(kind=NoteKind.FLOOR_UNREACHABLE)])
-    # A vertex is wanted: the LP's vertices are nearly integral (docs/model.md). Large LPs go by
-    # interior point then crossover, small ones by dual simplex (half the time on the sample).
+    # A vertex is wanted: the LP's vertices are nearly integral (docs/model.md). Dual simplex finds
+    # one directly; only an LP beyond SIMPLEX_LIMIT goes by interior point then crossover.
     # HiGHS presolve costs more than it saves here; reduce_model did the work.
     lp_options = ({"solver": "ipm", "run_crossover": "on", "presolve": "off"}
                   if red.lp.num_col_ > SIMPLEX_LIMIT else {"solver": "simplex", "presolve": "off"})
@@ -83,7 +86,7 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
     for size in REPAIR_SIZES:
         if size > REPAIR_SIZES[1] and x is not None and cost @ x >= wanted:
             break  # the wide round only when the plan is still outside the gap asked for
-        free = free_columns(mat, (A, N, C), frac, reduced, upper, size)
+        free = free_columns(model.options, mat, frac, reduced, upper, size)
         base = rounded if x is None else x  # start each round from the best plan so far
         xr = _repair(mat, cost, upper, base, free, deadline, target)
         if xr is not None and (x is None or cost @ xr > cost @ x + 1e-12):
@@ -102,11 +105,16 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
                        solve_seconds, notes)
 
 
-def free_columns(mat: ModelMatrix, shape: tuple[int, int, int], frac: np.ndarray, reduced: np.ndarray,
-                 upper: np.ndarray, size: int) -> np.ndarray:
-    """Columns left to the repair MILP: every group the LP split, and the ``size`` columns
-    nearest to entering the LP basis (smallest |reduced cost|), each with its whole group."""
-    A, N, C = shape
+def free_columns(arr: OptionArrays, mat: ModelMatrix, frac: np.ndarray, reduced: np.ndarray, upper: np.ndarray,
+                 size: int) -> np.ndarray:
+    """Columns left to the repair MILP: every partnership group the LP split — one service's
+    options, offers and partnerships in one neighbourhood (in every neighbourhood under a uniform
+    offer) — and the ``size`` columns nearest to entering the LP basis (smallest |reduced cost|),
+    each with its whole group. A neighbourhood body the LP split frees every group that uses it;
+    a service's reach split by the LP frees all its groups; and a freed group frees its service's
+    reach (whether it is devolved, and where)."""
+    A, N, C = arr.shape
+    S = len(arr.partnership_services)
     allowed = upper > 0
     seed = frac.copy()
     candidates = np.flatnonzero(allowed & ~frac)
@@ -116,14 +124,35 @@ def free_columns(mat: ModelMatrix, shape: tuple[int, int, int], frac: np.ndarray
     else:
         pick = candidates
     seed[pick] = True
+    uniform = mat.n_y > 0
+    s_of_x = arr.service_of[arr.a].astype(np.int64)
+    group_x = s_of_x if uniform else s_of_x * N + arr.n
+    s_z, n_z, c_z = (v.ravel() for v in np.indices((S, N, C)))
+    group_z = s_z if uniform else s_z * N + n_z
+    hit = np.zeros(S if uniform else S * N, dtype=bool)
+    hit[group_x[seed[: mat.n_x]]] = True
+    if uniform:
+        group_y = arr.service_of[np.repeat(np.arange(A), C)].astype(np.int64)
+        hit[group_y[seed[mat.y0 : mat.z0]]] = True
+    hit[group_z[seed[mat.z0 : mat.b0]]] = True
+    split_bodies = seed[mat.b0 : mat.w0].reshape(N, C)
+    hit[group_z[split_bodies[n_z, c_z] & allowed[mat.z0 : mat.b0]]] = True
+    if mat.n_w:
+        split = seed[mat.w0 : mat.h0] | seed[mat.h0 :].reshape(S, N).any(axis=1)
+        hit[split if uniform else np.repeat(split, N)] = True
     free = np.zeros(mat.n_cols, dtype=bool)
-    if mat.n_y:
-        # under a uniform offer an activity is one decision across all neighbourhoods
-        by_a = seed[: mat.n_x].reshape(A, N * C).any(axis=1) | seed[mat.n_x :].reshape(A, C).any(axis=1)
-        free[: mat.n_x] = np.repeat(by_a, N * C)
-        free[mat.n_x :] = np.repeat(by_a, C)
-    else:
-        free[: mat.n_x] = np.repeat(seed[: mat.n_x].reshape(A * N, C).any(axis=1), C)
+    free[: mat.n_x] = hit[group_x]
+    if uniform:
+        free[mat.y0 : mat.z0] = hit[group_y]
+    free_z = hit[group_z] & allowed[mat.z0 : mat.b0]
+    free[mat.z0 : mat.b0] = free_z
+    bodies = np.zeros((N, C), dtype=bool)
+    np.logical_or.at(bodies, (n_z, c_z), free_z)
+    free[mat.b0 : mat.w0] = bodies.reshape(-1)
+    if mat.n_w:
+        reached = free_z.reshape(S, N * C).any(axis=1)
+        free[mat.w0 : mat.h0] = reached
+        free[mat.h0 :] = np.repeat(reached, N)
     return free & allowed
 
 

@@ -66,14 +66,15 @@ def solve(
         raise ValueError("the LP relaxation, fix and repair method runs on HiGHS only")
     deadline = Deadline.after(time_limit)
     t0 = time.perf_counter()
-    mask = dominance_mask(model) if presolve else np.ones(model.matrix.n_x, dtype=bool)
+    offered = model.options.open
+    mask = dominance_mask(model) if presolve else offered.copy()
     upper = column_upper(model, mask)
     if progress is not None:
         progress("Solving…")
     raw = _run(model, route, solver, upper, deadline, relative_gap, _start_vector(model, start, upper))
-    dropped = model.matrix.n_x - int(mask.sum())
+    dropped = int(offered.sum()) - int(mask.sum())
     if dropped:
-        raw.notes.append(SolveNote(kind=NoteKind.PRESOLVE, figures={"dropped": dropped, "options": model.matrix.n_x}))
+        raw.notes.append(SolveNote(kind=NoteKind.PRESOLVE, figures={"dropped": dropped, "options": int(offered.sum())}))
     t1 = time.perf_counter()
     # honest accounting: solve = time inside solver runs; everything else before extraction
     # (presolve, reduction, transfer to the solver, fixing) counts as building

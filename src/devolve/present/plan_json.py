@@ -12,8 +12,11 @@ import pydantic_core
 
 from devolve.core.domain import Assessment
 from devolve.core.plan import Plan
+from devolve.present.checks import plan_checks
 from devolve.present.words import (
+    VALUE_UNIT,
     alternative_reason,
+    fate_reason,
     limit_label,
     near_miss_reason,
     note_text,
@@ -45,13 +48,24 @@ def plan_document(assessment: Assessment, plan: Plan) -> dict[str, Any]:
                 "neighbourhood_id": d.neighbourhood_id,
                 "configuration": d.configuration,
                 "value": d.value,
-                "contributions": {c.value: v for c, v in d.contributions.items()},
+                "contributions": {b.value: v for b, v in d.contributions.items()},
+                "annual_cost": d.annual_cost,
+                "residents": d.residents,
                 "transition_cost": d.transition_cost,
                 "running_change": d.running_change,
                 "contingency": d.contingency,
                 "volunteer_hours": d.volunteer_hours,
             }
             for d in plan.decisions
+        ],
+        "partnerships": [
+            {"service_id": p.service_id, "neighbourhood_id": p.neighbourhood_id, "configuration": p.configuration,
+             "activities": p.activities, "setup_cost": p.setup_cost}
+            for p in plan.partnerships
+        ],
+        "bodies": [
+            {"neighbourhood_id": b.neighbourhood_id, "configuration": b.configuration, "setup_cost": b.setup_cost}
+            for b in plan.bodies
         ],
         "limits": [
             {
@@ -68,6 +82,21 @@ def plan_document(assessment: Assessment, plan: Plan) -> dict[str, Any]:
             for lim in plan.limits
         ],
         "retained": {str(r.key): retention_reason(r) for r in plan.retained},
+        "activities": [
+            {
+                "activity_id": f.activity_id,
+                "fate": f.fate.value,
+                "neighbourhoods": list(f.neighbourhoods),
+                "arrangements": list(f.arrangements),
+                "reason": fate_reason(f, assessment, plan),
+            }
+            for f in plan.fates
+        ],
+        "checks": [
+            {"question": c.question, "answer": c.answer, "passed": c.passed}
+            for c in plan_checks(assessment, plan)
+        ],
+        "value_unit": VALUE_UNIT,
         "notes": [note_text(n) for n in plan.notes],
         "price_of_uniformity": plan.price_of_uniformity,
         "alternatives": [

@@ -13,11 +13,26 @@ from itertools import groupby
 
 from devolve.core.domain import Assessment, Retention, RetentionKind
 from devolve.core.limits import CATALOGUE, Family
-from devolve.core.plan import Alternative, LeftOut, NearMiss, NoteKind, Obstacle, ObstacleKind, Plan, SolveNote
+from devolve.core.plan import (
+    ActivityFate,
+    Alternative,
+    Fate,
+    LeftOut,
+    NearMiss,
+    NoteKind,
+    Obstacle,
+    ObstacleKind,
+    Plan,
+    SolveNote,
+)
 from devolve.core.terms import Unit
 
 GROUPED = 3
 """More neighbourhoods than this short on one limit are reported on one line."""
+VALUE_UNIT = "benefit units"
+"""What a plan's value is counted in. One benefit unit is what an average option on offer
+(its residents reached, its £ a year, its volunteer hours) gains when raised from today's level
+to the rubric's best on every weighed benefit (docs/model.md, section 3)."""
 
 
 def money(value: float) -> str:
@@ -32,6 +47,29 @@ def figure(value: float, unit: Unit) -> str:
     if unit == Unit.SHARE:
         return f"{value:.1%}"
     return f"{value:,.0f}"
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """"1 decision", "7 decisions"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def share_beside(value: float, floor: float) -> str:
+    """A share shown beside the floor it is held to, with as many places as it takes not to
+    look like the floor when it is not on it ("30.04%", not "30.0%")."""
+    for places in (1, 2, 3):
+        if f"{value:.{places}%}" != f"{floor:.{places}%}" or abs(value - floor) < 1e-12:
+            return f"{value:.{places}%}"
+    return f"just {'over' if value > floor else 'under'} {floor:.1%}"
+
+
+def marginal_text(per_step: float, step: str, objective: float | None) -> str:
+    """What a little more of a limit would buy: in benefit units per step, and as a share of the
+    plan's value so that it reads without knowing the unit."""
+    said = f"{per_step:.4f} {VALUE_UNIT} per {step}"
+    if objective and objective > 0 and per_step != 0:
+        said += f" ({per_step / objective:+.2%} of the plan's value)"
+    return said
 
 
 def retention_reason(r: Retention) -> str:
@@ -61,18 +99,74 @@ def alternative_reason(alt: Alternative, arrangements: Mapping[str, str]) -> str
     return f"{other} would be worth {-alt.margin:.3f} more, but the plan's limits leave no room for it"
 
 
-def near_miss_reason(miss: NearMiss, arrangements: Mapping[str, str], names: Mapping[str, str]) -> str:
-    """What kept a valuable option out of the plan."""
+_RULE_WORDS = {
+    Family.UNIFORM_OFFER: "the offer must be the same in every neighbourhood",
+    Family.PARTNERSHIPS_PER_NEIGHBOURHOOD: "the neighbourhood already has as many partnerships as the rubric "
+                                           "allows",
+    Family.ARRANGEMENTS_PER_SERVICE: "the service already has as many arrangements in the neighbourhood as "
+                                     "the rubric allows",
+    Family.SEVERAL_NEIGHBOURHOODS: "a service is devolved in several neighbourhoods or none, and no other "
+                                   "neighbourhood takes it",
+    Family.ASSESSMENT_NOT_ALONE: "the service's assessment is devolved only beside another of its activities",
+    Family.COHERENCE: "the stage it depends on is not devolved there",
+    Family.COLLECTIVE_SHARE: "the plan must keep its share of collective arrangements",
+}
+
+
+def left_out_reason(miss: NearMiss, names: Mapping[str, str]) -> str:
+    """What kept an option out of the plan, without naming the option."""
     if miss.reason == LeftOut.LIMITS_FULL:
         needs = ", ".join(limit_label(family, hood, names) for family, hood in miss.blocked_by)
-        why = f"left out: it would need more of {needs} than the plan has left"
-    elif miss.reason == LeftOut.RULE:
-        why = "left out: a rule of the plan (coherence, uniform offer or a floor) keeps it out"
-    elif miss.reason == LeftOut.STOPPED_AT_GAP:
-        why = "left out: the solver stopped within the gap asked for before reaching it"
-    else:
-        why = "left out: the solver stopped at the time limit before reaching it"
-    return f"{arrangements[miss.configuration]}: {why}"
+        return f"it would need more of {needs} than the plan has left"
+    if miss.reason == LeftOut.RULE:
+        if miss.rule is not None:
+            return _RULE_WORDS[miss.rule]
+        return "a rule of the plan keeps it out"
+    if miss.reason == LeftOut.STOPPED_AT_GAP:
+        return "the solver stopped within the gap asked for before reaching it"
+    return "the solver stopped at the time limit before reaching it"
+
+
+def near_miss_reason(miss: NearMiss, arrangements: Mapping[str, str], names: Mapping[str, str]) -> str:
+    """What kept a valuable option out of the plan."""
+    return f"{arrangements[miss.configuration]}: left out: {left_out_reason(miss, names)}"
+
+
+_FATE_WORDS = {
+    Fate.ASSESS_FIRST: "assess first: it is scored on the rubric's first guesses alone and has too much at "
+                       "stake to move on them",
+    Fate.NOT_SUITED: "no arrangement on offer is suited to this stage",
+    Fate.TOO_SMALL: "too small to hand over: it spends less than the rubric's minimum a year in the "
+                    "neighbourhood",
+    Fate.NO_BETTER: "no better than today: no arrangement on offer is worth devolving it for",
+}
+
+
+def fate_reason(fate: ActivityFate, assessment: Assessment, plan: Plan) -> str:
+    """Why an activity is devolved where it is, kept at today's scale, or not devolved."""
+    names = {h.neighbourhood_id: h.name for h in assessment.neighbourhoods}
+    arrangements = {c.key: c.name for c in assessment.rubric.configurations}
+    if fate.fate == Fate.RETAINED:
+        kept = next(r for r in plan.retained if r.key == fate.key)
+        return retention_reason(kept)
+    if fate.fate in (Fate.DEVOLVED, Fate.PARTLY_DEVOLVED):
+        how = " and ".join(arrangements[c] for c in fate.arrangements)
+        where = ("every neighbourhood" if fate.fate == Fate.DEVOLVED
+                 else f"{len(fate.neighbourhoods)} of {len(names)} neighbourhoods")
+        said = f"devolved in {where}, through {how}"
+        if fate.elsewhere is None:
+            return said
+        return f"{said}; elsewhere {_not_here(fate, fate.elsewhere, names)}"
+    return _not_here(fate, fate.fate, names)
+
+
+def _not_here(fate: ActivityFate, reason: Fate, names: Mapping[str, str]) -> str:
+    if reason == Fate.KEPT_OUT and fate.left_out is not None:
+        miss = fate.left_out
+        return f"worth devolving, but {left_out_reason(miss, names)} (in {names[miss.neighbourhood_id]}, say)"
+    if reason == Fate.KEPT_OUT:
+        return "worth devolving, but kept out by the plan's limits or rules"
+    return _FATE_WORDS[reason]
 
 
 _NOTES = {
@@ -114,6 +208,10 @@ def _obstacle(assessment: Assessment, plan: Plan, o: Obstacle) -> str:
     sc = assessment.scenario
     names = {h.neighbourhood_id: h.name for h in assessment.neighbourhoods}
     e = sc.min_devolved_per_neighbourhood
+    if o.kind == ObstacleKind.FLOOR_ABOVE_DEVOLVABLE and o.neighbourhood_id is not None:
+        return (f"{names[o.neighbourhood_id]}: the equity floor asks for {e} devolved activities, but only "
+                f"{o.available:.0f} may be devolved there (the rest are retained, too small to be worth a "
+                "partnership there, or to be assessed first)")
     if o.kind == ObstacleKind.FLOOR_ABOVE_DEVOLVABLE:
         return (f"the equity floor asks for {e} devolved activities in every neighbourhood, but only "
                 f"{o.available:.0f} activities may be devolved at all ({len(plan.retained)} are retained at "
