@@ -214,6 +214,7 @@ class NoteKind(str, Enum):
     FLOOR_UNREACHABLE = "a floor cannot be met by any option on offer"
     LP_TIMED_OUT = "the LP relaxation did not finish in time"
     REPAIR_FAILED = "no integer plan found by fixing and repairing"
+    START_KEPT = "the previous plan is still the best found"
 
 
 class SolveNote(Frozen):

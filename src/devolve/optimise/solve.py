@@ -53,8 +53,8 @@ def solve(
 ) -> Plan:
     """Solve ``model`` under one wall-clock deadline; the limits default to the scenario's.
 
-    ``start``: a previous plan (or column vector), used as the starting solution by the exact
-    routes (the LP relaxation of ``lp_fix`` takes none). ``presolve=False`` keeps every option
+    ``start``: a previous plan (or column vector): the starting solution of the exact routes, and
+    the plan fix and repair must beat (it is returned when it is already within the gap). ``presolve=False`` keeps every option
     in play (to check that the dominance presolve never changes the optimum).
     """
     sc = model.scenario
@@ -101,7 +101,7 @@ def _run(model: DevolutionModel, route: SolveRoute, solver: SolverName, upper: n
         return solve_exact_pulp(model, upper, deadline, relative_gap, solver, start)
     if route == SolveRoute.EXACT:
         return solve_exact_arrays(model, upper, deadline, relative_gap, start)
-    raw = solve_lp_fix(model, upper, deadline, relative_gap)
+    raw = solve_lp_fix(model, upper, deadline, relative_gap, start)
     if (
         route == SolveRoute.AUTO
         and raw.status in (PlanStatus.FEASIBLE, PlanStatus.NO_PLAN)

@@ -184,6 +184,7 @@ _NOTES = {
     NoteKind.FLOOR_UNREACHABLE: "a floor cannot be met by any option on offer",
     NoteKind.LP_TIMED_OUT: "the LP relaxation did not finish within the time limit",
     NoteKind.REPAIR_FAILED: "no integer plan was found by fixing and repairing in the time allowed",
+    NoteKind.START_KEPT: "the plan before the change is still the best found, and is kept",
 }
 
 
