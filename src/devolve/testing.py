@@ -16,7 +16,7 @@ from devolve.assess.assemble import assemble
 from devolve.assess.capacity import neighbourhood
 from devolve.assess.decompose import ActivityRecord, default_scores
 from devolve.core.domain import Assessment, Neighbourhood, Service
-from devolve.core.rubric import CoherenceRule, PartnershipConfiguration, PartnershipRules, Rubric
+from devolve.core.rubric import BalanceRules, CoherenceRule, PartnershipConfiguration, PartnershipRules, Rubric
 from devolve.core.scenario import Scenario
 from devolve.core.terms import CRITERIA, STAGES, Benefit, Criterion, ServiceType, SolverName, Stage
 from devolve.io.toml import load_rubric
@@ -59,7 +59,7 @@ def synthetic_assessment(
     records: list[ActivityRecord] = []
     for s in svc:
         for stage in STAGES:
-            if rng.random() < 0.35:
+            if rng.random() < (0.7 if stage in (Stage.MANAGEMENT, Stage.DELIVERY) else 0.3):
                 base = default_scores(rubric, s, stage)
                 for who in ("assessor A", "assessor B")[: int(rng.integers(1, 3))]:
                     scores = {
@@ -138,7 +138,8 @@ def one_service_council(
 
     The rubric is simplified so the arithmetic stays by hand: every unbundling level has a chance
     of 1, no option is too small, there is no rule on assessment alone or on the number of
-    partnerships (unless ``partnerships`` says otherwise), and no economies of scale are lost, so
+    partnerships (unless ``partnerships`` says otherwise), none on the balance of the value, and
+    no economies of scale are lost, so
     running change is cost × (factor − 1). ``hoods`` are (id, population, volunteer hours); the
     limits default to unbounded; set-up is once per service partnership.
     """
@@ -153,6 +154,7 @@ def one_service_council(
         evidence=rubric.evidence.replace(default_factor=1.0),
         partnerships=partnerships or PartnershipRules(max_per_neighbourhood=100, max_arrangements_per_service=2,
                                                       min_annual_at_stake=0, assessment_not_alone=()),
+        balance=BalanceRules(),
     )
     svc = Service(service_id="S", name="Service", directorate="D", service_type=ServiceType.PERSONAL,
                   annual_budget=100_000)

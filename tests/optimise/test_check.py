@@ -2,7 +2,7 @@
 
 import pytest
 
-from devolve.core import Benefit, Offer
+from devolve.core import Benefit, Offer, Stage
 from devolve.core.limits import Family
 from devolve.optimise.check import Witness, check_plan
 from devolve.optimise.model import build_model
@@ -112,3 +112,14 @@ def test_contributions_are_keyed_by_benefit(plan):
     d = plan.decisions[0]
     assert set(d.contributions) == set(Benefit)
     assert sum(d.contributions.values()) == pytest.approx(d.value)
+
+
+def test_value_kept_to_one_neighbourhood_or_away_from_the_work_is_caught(council, plan):
+    n = plan.decisions[0].neighbourhood_id
+    breaches = check_plan(council, with_decisions(plan, [d for d in plan.decisions if d.neighbourhood_id == n]))
+    short = {b.scope for b in breaches if b.rule == Family.FAIR_SHARE.value}
+    assert short and n not in short
+    work = {a.activity_id for a in council.activities if a.stage in (Stage.MANAGEMENT, Stage.DELIVERY)}
+    assert any(d.activity_id in work and d.value > 0 for d in plan.decisions)
+    talk = [d for d in plan.decisions if d.activity_id not in work]
+    assert Family.CO_DELIVERY_SHARE.value in rules(check_plan(council, with_decisions(plan, talk)))

@@ -9,6 +9,7 @@ import pytest
 
 from devolve.core import Benefit
 from devolve.core.limits import Family
+from devolve.core.rubric import BalanceRules
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
 from devolve.optimise.solve import solve
@@ -48,16 +49,26 @@ def test_derived_models_equal_a_fresh_build(council, model):
     np.testing.assert_array_equal(derived.value, fresh.value)
     for name in ("indptr", "indices", "data", "sense", "rhs"):
         np.testing.assert_array_equal(getattr(derived.matrix, name), getattr(fresh.matrix, name))
-    resolved = solve(derived, start=solve(model))
-    assert resolved.objective == pytest.approx(solve(fresh).objective, abs=1e-7)
+    resolved, again = solve(derived, start=solve(model)), solve(fresh)
+    # the same problem: each plan within the other's proved bound (this scenario is too tight for
+    # either to close its gap in the time allowed)
+    assert resolved.objective <= again.best_bound + 1e-7 and again.objective <= resolved.best_bound + 1e-7
     assert check_plan(changed, resolved) == []
     assert pulp_problem(derived).constraints["transition_budget"].constant == pytest.approx(-half)
 
 
 def test_a_new_weight_or_limit_shares_what_did_not_change(model):
     weighted = model.with_weights(NEW_WEIGHTS)
-    assert weighted.options is model.options and weighted.matrix is model.matrix
+    assert weighted.options is model.options
     assert not np.array_equal(weighted.value, model.value)
+    # the balance rules are written in the options' values, so only their rows change
+    rows = model.matrix.blocks[Family.FAIR_SHARE]
+    assert not np.array_equal(weighted.matrix.data, model.matrix.data)
+    np.testing.assert_array_equal(weighted.matrix.rhs, model.matrix.rhs)
+    unbalanced = model.assessment.replace(rubric=model.rubric.model_copy(update={"balance": BalanceRules()}))
+    plain = build_model(unbalanced)
+    assert plain.matrix.n_v == 0 and rows.stop > rows.start
+    assert plain.with_weights(NEW_WEIGHTS).matrix is plain.matrix
     budget = model.with_limit(Family.TRANSITION_BUDGET, 1234.0)
     assert budget.options is model.options and budget.value is model.value
     for name in ("indptr", "indices", "data", "sense"):

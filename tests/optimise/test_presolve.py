@@ -4,7 +4,7 @@ keeps only rows the free columns can still break."""
 import numpy as np
 import pytest
 
-from devolve.core import CoherenceRule, Stage
+from devolve.core import CoherenceRule, ServiceType, Stage
 from devolve.core.plan import NoteKind
 from devolve.optimise.model import build_model
 from devolve.optimise.presolve import column_upper, dominance_mask, feasible, reduce_model
@@ -13,8 +13,11 @@ from devolve.testing import one_service_council as tiny
 
 
 def test_dominance_presolve_keeps_the_optimum(council):
-    # without a collective share, which keeps every collective option in play
-    model = build_model(council.replace(scenario=council.scenario.replace(min_collective_share=0)))
+    # without a collective share, which keeps every collective option in play, and with only care's
+    # assessment kept from going alone (for every service, it keeps every other activity in play)
+    rubric = council.rubric.replace(partnerships=council.rubric.partnerships.replace(
+        assessment_not_alone=(ServiceType.PERSONAL,)))
+    model = build_model(council.replace(rubric=rubric, scenario=council.scenario.replace(min_collective_share=0)))
     mask = dominance_mask(model)
     offered = model.options.open
     assert 0 < mask.sum() < offered.sum()  # something set aside, something kept

@@ -31,6 +31,9 @@ class Family(str, Enum):
     SERVICE_DEVOLVED = "service_devolved"
     SERVICE_HERE = "service_here"
     SEVERAL_NEIGHBOURHOODS = "several_neighbourhoods"
+    TOTAL_VALUE = "total_value"
+    FAIR_SHARE = "fair_share"
+    CO_DELIVERY_SHARE = "co_delivery_share"
     TRANSITION_BUDGET = "transition_budget"
     RUNNING_COST = "running_cost"
     CONTINGENCY_RESERVE = "contingency_reserve"
@@ -96,6 +99,12 @@ CATALOGUE: dict[Family, ConstraintFamily] = {c.family: c for c in (
                      Unit.NEIGHBOURHOODS, Sense.AT_MOST, None, stretchable=False),
     ConstraintFamily(Family.SEVERAL_NEIGHBOURHOODS, "A devolved service in several neighbourhoods, not one",
                      Unit.NEIGHBOURHOODS, Sense.AT_LEAST, None, stretchable=False),
+    ConstraintFamily(Family.TOTAL_VALUE, "The plan's value, counted once", Unit.VALUE, Sense.EQUAL, None,
+                     stretchable=False),
+    ConstraintFamily(Family.FAIR_SHARE, "A neighbourhood's share of the value, at least part of its fair share",
+                     Unit.VALUE, Sense.AT_LEAST, None, stretchable=False, per_neighbourhood=True),
+    ConstraintFamily(Family.CO_DELIVERY_SHARE, "Management and delivery's share of the value", Unit.VALUE,
+                     Sense.AT_LEAST, None, stretchable=False),
     ConstraintFamily(Family.TRANSITION_BUDGET, "One-off transition budget", Unit.POUNDS, Sense.AT_MOST,
                "transition_budget", stretchable=True, resource=Resource.TRANSITION_COST),
     ConstraintFamily(Family.RUNNING_COST, "Change in annual running cost", Unit.POUNDS, Sense.AT_MOST,

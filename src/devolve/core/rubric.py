@@ -220,6 +220,21 @@ class PartnershipRules(Frozen):
     where the council has fewer): no one-off that nobody can compare with or learn from."""
 
 
+class BalanceRules(Frozen):
+    """How the plan's value is spread: after residents, and into the work itself.
+
+    Both are shares of the plan's positive value (what options worth more than today add), so a
+    plan that devolves nothing meets them; 0 switches a rule off.
+    """
+
+    fair_share: Share = 0.0
+    """Each neighbourhood's share of the value is at least this fraction of its share of
+    residents (0.5: no neighbourhood gets less than half its fair share)."""
+    co_delivery_share: Share = 0.0
+    """Management and delivery (the Four Co's co-delivery) carry at least this share of the value:
+    the work itself devolved, not only the talking about it."""
+
+
 class Rubric(Frozen):
     """Everything a council's method is tailored by, loaded from ``rubrics/*.toml``."""
 
@@ -240,6 +255,7 @@ class Rubric(Frozen):
     value: ValueAssumptions
     evidence: EvidenceRule
     partnerships: PartnershipRules
+    balance: BalanceRules = BalanceRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:

@@ -211,3 +211,4 @@ class Unit(str, Enum):
     PARTNERSHIPS = "partnerships"
     NEIGHBOURHOODS = "neighbourhoods"
     SHARE = "share"
+    VALUE = "benefit units"

@@ -203,6 +203,39 @@ class Witness:
                         **{r.value: v for r, v in uses.items()})
 
 
+def _balance_breaches(witness: Witness, plan: Plan) -> list[Breach]:
+    """The balance rules, from each option's value worked out again: shares of the plan's positive
+    value, each held to no more than could be gained there at all (docs/model.md, section 6)."""
+    balance = witness.rubric.balance
+    if balance.fair_share <= 0 and balance.co_delivery_share <= 0:
+        return []
+    best: dict[tuple[str, str], float] = {}
+    for act in witness.devolvable:
+        for n in witness.hoods:
+            gains = [witness.value(act.activity_id, n, c)[0] for c in witness.configs
+                     if witness.closed(act.activity_id, n, c) is None]
+            best[act.activity_id, n] = max([0.0, *gains])
+    potential = sum(best.values())
+    if potential <= 0:
+        return []
+    gained = [(d, max(d.value, 0.0)) for d in plan.decisions if d.activity_id in witness.activities]
+    total = sum(g for _, g in gained)
+    out = []
+    for n, hood in witness.hoods.items():
+        could = sum(g for (_, m), g in best.items() if m == n) / potential
+        floor = min(balance.fair_share * hood.population / witness.population, could)
+        got = sum(g for d, g in gained if d.neighbourhood_id == n)
+        if balance.fair_share > 0 and got < floor * total - 1e-7 * max(1.0, total):
+            out.append(Breach(Family.FAIR_SHARE.value, n, f"{got:.6g} of {total:.6g}, below {floor:.2%}"))
+    work = (Stage.MANAGEMENT, Stage.DELIVERY)
+    could = sum(g for (a, _), g in best.items() if witness.activities[a].stage in work) / potential
+    share = min(balance.co_delivery_share, could)
+    got = sum(g for d, g in gained if witness.activities[d.activity_id].stage in work)
+    if share > 0 and got < share * total - 1e-7 * max(1.0, total):
+        out.append(Breach(Family.CO_DELIVERY_SHARE.value, None, f"{got:.6g} of {total:.6g}, below {share:.2%}"))
+    return out
+
+
 def _retained(assessment: Assessment):
     services = assessment.services_by_id()
     found = (retention(assessment.rubric, services[a.service_id], a) for a in assessment.activities)
@@ -337,6 +370,9 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
             if per_hood_count[n] < sc.min_devolved_per_neighbourhood:
                 out.append(Breach(Family.EQUITY.value, n,
                                   f"{per_hood_count[n]} devolved, floor {sc.min_devolved_per_neighbourhood}"))
+
+    if check_values:
+        out += _balance_breaches(witness, plan)
 
     # the plan's own figures
     if plan.objective is not None and plan.decisions:

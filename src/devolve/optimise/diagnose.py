@@ -126,13 +126,13 @@ def elastic_diagnosis(model: DevolutionModel) -> list[Obstacle] | None:
     #    whole and decide the rest in small MILPs — the groups the LP split, then also the
     #    options nearest to entering its basis — each round starting from the best plan so far
     decisions = x_lp[: mat.n_cols]
-    split = np.abs(decisions - np.round(decisions)) > INTEGRAL_TOL
+    split = (np.abs(decisions - np.round(decisions)) > INTEGRAL_TOL) & mat.integral
     best = None
     for size in REPAIR_SIZES:
         if size == REPAIR_SIZES[-1] and best is not None and cost @ best >= least - WIDE_ROUND_GAP * abs(least):
             break  # the widest round, costly at the root, only for a stretch still far from the least
         free = free_columns(model.options, mat, split, nearness, upper[: mat.n_cols], size)
-        whole = np.where(free, 0.0, np.round(decisions) if best is None else best[: mat.n_cols])
+        whole = mat.settle(np.where(free, 0.0, np.round(decisions) if best is None else best[: mat.n_cols]))
         sol = _whole_decisions(mat, rows_arr, cost, upper, indptr, indices, data, lo, hi, whole, free, deadline)
         if sol is not None and (best is None or cost @ sol > cost @ best):
             best = sol
@@ -160,9 +160,9 @@ def _whole_decisions(mat, rows: np.ndarray, cost, upper, indptr, indices, data, 
     limits stretched to fit."""
     lp = highs_lp(cost, upper, indptr, indices, data, lo, hi, integer=True)
     lp.col_lower_ = np.concatenate([np.where(free, 0.0, whole), np.zeros(len(rows))])
-    lp.col_upper_ = np.concatenate([np.where(free, 1.0, whole), np.full(len(rows), np.inf)])
-    kinds = np.full(len(cost), highspy.HighsVarType.kInteger)
-    kinds[mat.n_cols :] = highspy.HighsVarType.kContinuous
+    lp.col_upper_ = np.concatenate([np.where(free, upper[: mat.n_cols], whole), np.full(len(rows), np.inf)])
+    kinds = np.full(len(cost), highspy.HighsVarType.kContinuous)
+    kinds[: mat.n_cols][mat.integral] = highspy.HighsVarType.kInteger
     lp.integrality_ = kinds
     use = mat.row_totals(whole)[rows]
     rhs = mat.rhs[rows]

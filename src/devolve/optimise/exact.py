@@ -42,6 +42,7 @@ def solve_exact_arrays(model: DevolutionModel, upper: np.ndarray, deadline: Dead
     if xr is not None and status.has_plan:
         x = reduced.fixed.copy()
         x[reduced.columns] = np.round(xr)
+        x = mat.settle(x)
     bound = h.getInfo().mip_dual_bound if x is not None else None
     return RawSolution(x, status, EXACT, highs_name(), finite(bound), seconds)
 
@@ -86,6 +87,7 @@ def solve_exact_pulp(model: DevolutionModel, upper: np.ndarray, deadline: Deadli
     h = pm.problem.solverModel
     deadline.solver_seconds += h.getRunTime()  # PuLP's own column-by-column transfer is not solver time
     x = _values(pm)
+    x = None if x is None else model.matrix.settle(x)
     status = status_of(h, x is not None)
     if not status.has_plan:
         x = None
@@ -113,6 +115,7 @@ def _solve_cbc(model: DevolutionModel, pm: PulpModel, start: np.ndarray | None, 
     seconds = time.perf_counter() - t0
     prob = pm.problem
     x = _values(pm) if prob.sol_status in (1, 2) else None
+    x = None if x is None else model.matrix.settle(x)
     if pulp.LpStatus[prob.status] == "Infeasible":
         status = PlanStatus.INFEASIBLE
     elif x is None:

@@ -226,7 +226,7 @@ def marginal_values(model: DevolutionModel, x: np.ndarray) -> np.ndarray | None:
     lo, hi = mat.row_bounds()
     lp = highs_lp(model.objective(), column_upper(model, model.options.open), mat.indptr, mat.indices, mat.data, lo, hi,
                   integer=False)
-    lp.col_lower_ = np.where(x > 0.5, 1.0, 0.0)
+    lp.col_lower_ = np.where((x > 0.5) & mat.integral, 1.0, 0.0)
     h, sol = run_highs(lp, Deadline.after(DUAL_SECONDS), None)
     if sol is None or h.getInfo().dual_solution_status != 2:  # 2: feasible duals
         return None

@@ -74,9 +74,10 @@ def highs_lp(
     data: np.ndarray,
     row_lower: np.ndarray,
     row_upper: np.ndarray,
-    integer: bool,
+    integer: bool | np.ndarray,
 ) -> highspy.HighsLp:
-    """A maximisation over columns in [0, upper] with row bounds, in HiGHS's own form."""
+    """A maximisation over columns in [0, upper] with row bounds, in HiGHS's own form; ``integer``
+    says which columns must be whole (all of them, none, or a mask)."""
     lp = highspy.HighsLp()
     lp.num_col_ = len(cost)
     lp.num_row_ = len(row_lower)
@@ -90,8 +91,9 @@ def highs_lp(
     lp.a_matrix_.start_ = indptr.astype(np.int32)
     lp.a_matrix_.index_ = indices.astype(np.int32)
     lp.a_matrix_.value_ = data
-    if integer:
-        lp.integrality_ = np.full(len(cost), highspy.HighsVarType.kInteger)
+    mask = np.broadcast_to(np.asarray(integer, dtype=bool), (len(cost),))
+    if mask.any():
+        lp.integrality_ = np.where(mask, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
     return lp
 
 

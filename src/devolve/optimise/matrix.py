@@ -51,7 +51,9 @@ class ModelMatrix:
     uniform offer the offers y[a,c] (at ``y0 + a·C + c``); the partnerships z[s,n,c] (at
     ``z0 + (s·N + n)·C + c``); the neighbourhood bodies b[n,c] (at ``b0 + n·C + c``); where a
     devolved service must reach several neighbourhoods, the devolved services w[s] (at ``w0 + s``)
-    and the neighbourhoods each reaches h[s,n] (at ``h0 + s·N + n``). Every column is 0 or 1.
+    and the neighbourhoods each reaches h[s,n] (at ``h0 + s·N + n``). Every column is 0 or 1 but
+    the last, where the rubric balances the plan's value: the plan's positive value V (at ``v0``),
+    a continuous column from 0 up, defined by the ``total_value`` row.
     """
 
     n_x: int
@@ -60,6 +62,7 @@ class ModelMatrix:
     n_b: int
     n_w: int
     n_h: int
+    n_v: int
     indptr: np.ndarray
     indices: np.ndarray
     data: np.ndarray
@@ -73,7 +76,7 @@ class ModelMatrix:
 
     @property
     def n_cols(self) -> int:
-        return self.n_x + self.n_y + self.n_z + self.n_b + self.n_w + self.n_h
+        return self.n_x + self.n_y + self.n_z + self.n_b + self.n_w + self.n_h + self.n_v
 
     @property
     def y0(self) -> int:
@@ -94,6 +97,29 @@ class ModelMatrix:
     @property
     def h0(self) -> int:
         return self.w0 + self.n_w
+
+    @property
+    def v0(self) -> int:
+        return self.h0 + self.n_h
+
+    @property
+    def integral(self) -> np.ndarray:
+        """Which columns must be whole (0 or 1): all but the plan's value."""
+        mask = np.ones(self.n_cols, dtype=bool)
+        mask[self.v0 :] = False
+        return mask
+
+    def settle(self, x: np.ndarray) -> np.ndarray:
+        """``x`` with the plan's value column set from the decisions (after rounding them)."""
+        if not self.n_v:
+            return x
+        block = self.blocks[Family.TOTAL_VALUE]
+        lo, hi = self.indptr[block.start], self.indptr[block.start + 1]
+        cols, vals = self.indices[lo:hi], self.data[lo:hi]
+        keep = cols != self.v0
+        out = x.copy()
+        out[self.v0] = float(vals[keep] @ x[cols[keep]])
+        return out
 
     @property
     def n_rows(self) -> int:
@@ -165,7 +191,7 @@ class _Rows:
         self.blocks[family] = RowBlock(family, self.n, self.n + m, tuple(scopes))
         self.n += m
 
-    def matrix(self, n_x: int, n_y: int, n_z: int, n_b: int, n_w: int, n_h: int) -> ModelMatrix:
+    def matrix(self, n_x: int, n_y: int, n_z: int, n_b: int, n_w: int, n_h: int, n_v: int) -> ModelMatrix:
         counts = np.concatenate(self.counts) if self.counts else np.zeros(0, dtype=np.int64)
         indptr = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
@@ -180,6 +206,7 @@ class _Rows:
             n_b=n_b,
             n_w=n_w,
             n_h=n_h,
+            n_v=n_v,
             indptr=indptr,
             indices=cat(self.cols, np.int32),
             data=cat(self.vals, float),
@@ -189,8 +216,10 @@ class _Rows:
         )
 
 
-def build_matrix(arr: OptionArrays, scenario: Scenario, rubric: Rubric) -> ModelMatrix:
-    """Every constraint family of docs/model.md as rows of one sparse matrix (vectorised)."""
+def build_matrix(arr: OptionArrays, scenario: Scenario, rubric: Rubric, value: np.ndarray) -> ModelMatrix:
+    """Every constraint family of docs/model.md as rows of one sparse matrix (vectorised).
+
+    ``value`` is each option's value under the scenario: the rubric's balance rules are written in it."""
     A, N, C = arr.shape
     S = len(arr.partnership_services)
     K = arr.size
@@ -247,6 +276,10 @@ def build_matrix(arr: OptionArrays, scenario: Scenario, rubric: Rubric) -> Model
     several = _several(rubric, N) > 1
     if several:
         _several_rows(rows, arr, usable, z0, w0, _several(rubric, N))
+    # the balance of the plan's value: V = Σ v⁺·x; per neighbourhood and for co-delivery, a share of V
+    n_w, n_h = (S, S * N) if several else (0, 0)
+    balanced = (rubric.balance.fair_share > 0 or rubric.balance.co_delivery_share > 0) and _balance_rows(
+        rows, arr, rubric, np.maximum(value, 0.0), b0 + N * C + n_w + n_h)
     # the budgets: Σ use·x ≤ limit, over every option or over each neighbourhood's options; the
     # transition budget also pays each partnership's and each neighbourhood body's set-up
     for budget in BUDGETS:
@@ -279,7 +312,42 @@ def build_matrix(arr: OptionArrays, scenario: Scenario, rubric: Rubric) -> Model
     # equity[n]: Σ_{a,c} x[a,n,c] ≥ e
     if scenario.min_devolved_per_neighbourhood > 0:
         rows.add(Family.EQUITY, per_n, by_n, np.ones(K), limit_rhs(Family.EQUITY, scenario, arr), hoods)
-    return rows.matrix(K, n_y, S * N * C, N * C, S if several else 0, S * N if several else 0)
+    return rows.matrix(K, n_y, S * N * C, N * C, n_w, n_h, 1 if balanced else 0)
+
+
+def _balance_rows(rows: _Rows, arr: OptionArrays, rubric: Rubric, gain: np.ndarray, v0: int) -> bool:
+    """total_value: Σ v⁺·x − V = 0; fair_share[n]: Σ_{options in n} v⁺·x − min(θ·Pₙ/P, Gₙ/G)·V ≥ 0;
+    co_delivery_share: Σ_{management, delivery} v⁺·x − min(φ, G_work/G)·V ≥ 0 (docs/model.md,
+    section 6). G is what could be gained at most (each activity's best option, everywhere): a
+    neighbourhood, or co-delivery, that could gain little is held to that, never to more. False
+    when nothing could gain, so there is nothing to balance."""
+    counted = np.flatnonzero(arr.open & (gain > 0))
+    A, N, C = arr.shape
+    best = np.where(arr.open, gain, 0.0).reshape(A, N, C).max(axis=2) if A * N * C else np.zeros((A, N))
+    potential = best.sum()
+    if potential <= 0:
+        return False
+    rows.add(Family.TOTAL_VALUE, [len(counted) + 1], np.append(counted, v0), np.append(gain[counted], -1.0), 0.0,
+             [()])
+    theta = rubric.balance.fair_share
+    if theta > 0:
+        # a neighbourhood that could not gain θ times its share of residents even with everything
+        # devolved there is held to its share of what could be gained, which everything meets
+        floor = np.minimum(theta * arr.population / arr.population.sum(), best.sum(axis=0) / potential)
+        order = counted[np.argsort(arr.n[counted], kind="stable")]
+        per_n = np.bincount(arr.n[order], minlength=len(floor))
+        starts = np.concatenate([[0], np.cumsum(per_n)])
+        cols = np.concatenate([np.append(order[a:b], v0) for a, b in zip(starts[:-1], starts[1:])])
+        vals = np.concatenate([np.append(gain[order[a:b]], -floor[n])
+                               for n, (a, b) in enumerate(zip(starts[:-1], starts[1:]))])
+        rows.add(Family.FAIR_SHARE, per_n + 1, cols, vals, 0.0, [(h,) for h in arr.neighbourhood_ids])
+    is_work = np.array([st in (Stage.MANAGEMENT, Stage.DELIVERY) for st in arr.stages], dtype=bool)
+    phi = min(rubric.balance.co_delivery_share, float(best[is_work].sum()) / potential)
+    if phi > 0:
+        work = counted[is_work[arr.a[counted]]]
+        rows.add(Family.CO_DELIVERY_SHARE, [len(work) + 1], np.append(work, v0),
+                 np.append(gain[work], -phi), 0.0, [()])
+    return True
 
 
 def _several(rubric: Rubric, N: int) -> int:

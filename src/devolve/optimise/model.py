@@ -70,17 +70,19 @@ class DevolutionModel:
         if scenario.configurations != old.configurations:
             return build_model(assessment)
         options, matrix = self.options, self.matrix
-        if _reshaped(old, scenario):
-            matrix = build_matrix(options, scenario, self.rubric)
+        weights, value = self.weights, self.value
+        revalued = scenario.weights != old.weights or scenario.residents_share != old.residents_share
+        if revalued:
+            weights = normalised_weights(scenario.weights)
+            value = options.values(scenario)
+        if _reshaped(old, scenario) or (revalued and matrix.n_v):
+            # the balance rows are written in the options' values, so new values need new rows
+            matrix = build_matrix(options, scenario, self.rubric, value)
         else:
             for family in matrix.blocks:
                 setting = CATALOGUE[family].setting
                 if CATALOGUE[family].stretchable and getattr(scenario, setting) != getattr(old, setting):
                     matrix = matrix.with_rhs(family, limit_rhs(family, scenario, options))
-        weights, value = self.weights, self.value
-        if scenario.weights != old.weights or scenario.residents_share != old.residents_share:
-            weights = normalised_weights(scenario.weights)
-            value = options.values(scenario)
         return DevolutionModel(assessment, options, matrix, weights, value, time.perf_counter() - t0)
 
     def with_weights(self, weights: Mapping[Benefit, float]) -> DevolutionModel:
@@ -109,9 +111,9 @@ def build_model(assessment: Assessment) -> DevolutionModel:
     t0 = time.perf_counter()
     options = option_arrays(assessment)
     weights = normalised_weights(assessment.scenario.weights)
-    matrix = build_matrix(options, assessment.scenario, assessment.rubric)
-    return DevolutionModel(assessment, options, matrix, weights, options.values(assessment.scenario),
-                           time.perf_counter() - t0)
+    value = options.values(assessment.scenario)
+    matrix = build_matrix(options, assessment.scenario, assessment.rubric, value)
+    return DevolutionModel(assessment, options, matrix, weights, value, time.perf_counter() - t0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +136,8 @@ def pulp_problem(model: DevolutionModel, upper: np.ndarray | None = None) -> Pul
     for name, count in (("x", mat.n_x), ("y", mat.n_y), ("z", mat.n_z), ("b", mat.n_b), ("w", mat.n_w),
                         ("h", mat.n_h)):
         variables += prob.add_variable_matrix(name, list(range(count)), lowBound=0, upBound=1, cat=pulp.LpBinary)
+    if mat.n_v:
+        variables.append(prob.add_variable("V", lowBound=0, cat=pulp.LpContinuous))
     xs = variables[: mat.n_x]
     if upper is not None:
         for var, ub in zip(variables, upper.tolist()):

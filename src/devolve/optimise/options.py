@@ -93,6 +93,7 @@ class OptionArrays:
     collective: np.ndarray
     # per neighbourhood
     hours_available: np.ndarray  # (N,)
+    population: np.ndarray  # (N,)
     partnership_areas: np.ndarray  # (N,) int
     """How many neighbourhood partnership areas a neighbourhood makes (more than one where it is
     larger than the rubric's neighbourhood size)."""
@@ -284,6 +285,7 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
         volunteer_hours=hours.ravel(),
         collective=collective[c_idx],
         hours_available=hours_n,
+        population=pop,
         partnership_areas=areas,
         residents_weights=weights_n,
         service_priority=priority_sn[service_of[a_idx], n_idx] if A * N * C else np.ones(0),

@@ -89,7 +89,9 @@ def column_upper(model: DevolutionModel, mask: np.ndarray) -> np.ndarray:
     upper[mat.b0 : mat.w0] = partnerships.any(axis=0).reshape(-1)
     if mat.n_w:
         upper[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
-        upper[mat.h0 :] = partnerships.any(axis=2).reshape(-1)
+        upper[mat.h0 : mat.v0] = partnerships.any(axis=2).reshape(-1)
+    if mat.n_v:
+        upper[mat.v0] = float(np.maximum(model.value, 0.0) @ mask)  # the plan's value, at most all of it
     return upper
 
 
@@ -134,7 +136,7 @@ def reduce_model(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, fixed_va
     indptr = np.zeros(len(kept_rows) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     lp = highs_lp(cost[free_idx], upper[free_idx], indptr, new_col[mat.indices[keep_entry]],
-                   mat.data[keep_entry], lo[kept_rows], hi[kept_rows], integer=integer)
+                   mat.data[keep_entry], lo[kept_rows], hi[kept_rows], integer=mat.integral[free_idx] & integer)
     return Reduced(lp, free_idx, x_fixed)
 
 

@@ -79,8 +79,8 @@ def complete(model: DevolutionModel, x: np.ndarray) -> np.ndarray:
     full[mat.b0 : mat.w0] = (partnerships.any(axis=0) & (arr.area_setup > 0)[None, :]).reshape(-1)
     if mat.n_w:
         full[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
-        full[mat.h0 :] = partnerships.any(axis=2).reshape(-1)
-    return full
+        full[mat.h0 : mat.v0] = partnerships.any(axis=2).reshape(-1)
+    return mat.settle(full)
 
 
 def gap_status(objective: float, bound: float, relative_gap: float) -> PlanStatus:

@@ -76,8 +76,8 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
     del h
     notes.append(SolveNote(kind=NoteKind.LP_BOUND, figures={"seconds": lp_seconds, "bound": bound}))
 
-    rounded = np.round(x_lp)
-    frac = np.abs(x_lp - rounded) > INTEGRAL_TOL
+    rounded = mat.settle(np.round(x_lp))
+    frac = (np.abs(x_lp - np.round(x_lp)) > INTEGRAL_TOL) & mat.integral
     t1 = time.perf_counter()
     # a previous plan (a re-plan after a change of weights) is the plan to beat, when it still fits
     kept = start if start is not None and feasible(mat, start) else None
@@ -146,7 +146,7 @@ def free_columns(arr: OptionArrays, mat: ModelMatrix, frac: np.ndarray, reduced:
     split_bodies = seed[mat.b0 : mat.w0].reshape(N, C)
     hit[group_z[split_bodies[n_z, c_z] & allowed[mat.z0 : mat.b0]]] = True
     if mat.n_w:
-        split = seed[mat.w0 : mat.h0] | seed[mat.h0 :].reshape(S, N).any(axis=1)
+        split = seed[mat.w0 : mat.h0] | seed[mat.h0 : mat.v0].reshape(S, N).any(axis=1)
         hit[split if uniform else np.repeat(split, N)] = True
     free = np.zeros(mat.n_cols, dtype=bool)
     free[: mat.n_x] = hit[group_x]
@@ -160,7 +160,8 @@ def free_columns(arr: OptionArrays, mat: ModelMatrix, frac: np.ndarray, reduced:
     if mat.n_w:
         reached = free_z.reshape(S, N * C).any(axis=1)
         free[mat.w0 : mat.h0] = reached
-        free[mat.h0 :] = np.repeat(reached, N)
+        free[mat.h0 : mat.v0] = np.repeat(reached, N)
+    free[mat.v0 :] = free.any()  # the plan's value follows whatever is decided again
     return free & allowed
 
 
@@ -175,7 +176,7 @@ def _repair(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, base: np.ndar
     if reduced is None:
         return None
     lp_r, free_idx = reduced.lp, reduced.columns
-    start = np.where(base[free_idx] > 0.5, 1.0, 0.0)
+    start = np.where(mat.integral[free_idx], np.where(base[free_idx] > 0.5, 1.0, 0.0), base[free_idx])
     fixed_value = float(cost @ x)
 
     def improving(event) -> None:
@@ -198,4 +199,5 @@ def _repair(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, base: np.ndar
     if not sol.value_valid:
         return None
     x[free_idx] = np.round(np.asarray(sol.col_value, dtype=float))
+    x = mat.settle(x)
     return x if feasible(mat, x) else None

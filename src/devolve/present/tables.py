@@ -203,6 +203,7 @@ _A_LITTLE_MORE: dict[Unit, tuple[str, float]] = {
     Unit.ACTIVITIES: ("activity", 1.0),
     Unit.PARTNERSHIPS: ("partnership", 1.0),
     Unit.NEIGHBOURHOODS: ("neighbourhood", 1.0),
+    Unit.VALUE: ("benefit unit", 1.0),
     Unit.SHARE: ("percentage point", 0.01),
 }
 """How much more of a limit "a little more" means, by its unit, and that amount in the unit."""
