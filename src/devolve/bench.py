@@ -63,7 +63,7 @@ def run(scale: str, *, solver: str = "highs", seed: int = 0, method: str = "auto
         "scale": scale,
         "services": services,
         "neighbourhoods": hoods,
-        "binaries": model.matrix.n_cols,
+        "binaries": int(model.matrix.integral.sum()),
         "rows": model.matrix.n_rows,
         "nonzeros": int(len(model.matrix.data)),
         "solver": plan.solver,

@@ -225,13 +225,13 @@ def _balance_breaches(witness: Witness, plan: Plan) -> list[Breach]:
         could = sum(g for (_, m), g in best.items() if m == n) / potential
         floor = min(balance.fair_share * hood.population / witness.population, could)
         got = sum(g for d, g in gained if d.neighbourhood_id == n)
-        if balance.fair_share > 0 and got < floor * total - 1e-7 * max(1.0, total):
+        if balance.fair_share > 0 and got < floor * total - 1e-6 * max(1.0, total):
             out.append(Breach(Family.FAIR_SHARE.value, n, f"{got:.6g} of {total:.6g}, below {floor:.2%}"))
     work = (Stage.MANAGEMENT, Stage.DELIVERY)
     could = sum(g for (a, _), g in best.items() if witness.activities[a].stage in work) / potential
     share = min(balance.co_delivery_share, could)
     got = sum(g for d, g in gained if witness.activities[d.activity_id].stage in work)
-    if share > 0 and got < share * total - 1e-7 * max(1.0, total):
+    if share > 0 and got < share * total - 1e-6 * max(1.0, total):
         out.append(Breach(Family.CO_DELIVERY_SHARE.value, None, f"{got:.6g} of {total:.6g}, below {share:.2%}"))
     return out
 

@@ -317,7 +317,7 @@ def build_matrix(arr: OptionArrays, scenario: Scenario, rubric: Rubric, value: n
 
 def _balance_rows(rows: _Rows, arr: OptionArrays, rubric: Rubric, gain: np.ndarray, v0: int) -> bool:
     """total_value: Σ v⁺·x − V = 0; fair_share[n]: Σ_{options in n} v⁺·x − min(θ·Pₙ/P, Gₙ/G)·V ≥ 0;
-    co_delivery_share: Σ_{management, delivery} v⁺·x − min(φ, G_work/G)·V ≥ 0 (docs/model.md,
+    co_delivery_share: Σ_{management, delivery} v⁺·x − min(ψ, G_work/G)·V ≥ 0 (docs/model.md,
     section 6). G is what could be gained at most (each activity's best option, everywhere): a
     neighbourhood, or co-delivery, that could gain little is held to that, never to more. False
     when nothing could gain, so there is nothing to balance."""

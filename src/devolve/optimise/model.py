@@ -75,7 +75,8 @@ class DevolutionModel:
         if revalued:
             weights = normalised_weights(scenario.weights)
             value = options.values(scenario)
-        if _reshaped(old, scenario) or (revalued and matrix.n_v):
+        balanced = self.rubric.balance.fair_share > 0 or self.rubric.balance.co_delivery_share > 0
+        if _reshaped(old, scenario) or (revalued and balanced):
             # the balance rows are written in the options' values, so new values need new rows
             matrix = build_matrix(options, scenario, self.rubric, value)
         else:
