@@ -132,4 +132,5 @@ def test_a_council_with_nothing_to_devolve_is_told_why(tmp_path, capsys):
     assert "Devolved: 0 decisions" in out
     assert "Why so little: 4 activities: too small to hand over in any neighbourhood" in out
     assert "Why so little: 2 activities: retained at today's scale" in out
-    assert "Why so little: most often kept out because it would need more of One-off transition budget" in out
+    assert ("Why so little: most often kept out because the plan has too little left of the one-off transition "
+            "budget") in out

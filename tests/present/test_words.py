@@ -78,8 +78,8 @@ def test_near_misses_name_the_limits_by_neighbourhood():
                     reason=LeftOut.LIMITS_FULL,
                     blocked_by=((Family.TRANSITION_BUDGET, None), (Family.CAPACITY, "N2")))
     assert near_miss_reason(miss, ARRANGEMENTS, NAMES) == (
-        "Community group: left out: it would need more of One-off transition budget, Volunteer hours in "
-        "Southmead than the plan has left")
+        "Community group: left out: the plan has too little left of the one-off transition budget and "
+        "volunteer hours in Southmead")
     for reason in (LeftOut.RULE, LeftOut.STOPPED_AT_GAP, LeftOut.STOPPED_AT_TIME):
         assert near_miss_reason(miss.replace(reason=reason, blocked_by=()), ARRANGEMENTS, NAMES).startswith(
             "Community group: left out: ")

@@ -116,8 +116,10 @@ _RULE_WORDS = {
 def left_out_reason(miss: NearMiss, names: Mapping[str, str]) -> str:
     """What kept an option out of the plan, without naming the option."""
     if miss.reason == LeftOut.LIMITS_FULL:
-        needs = ", ".join(limit_label(family, hood, names) for family, hood in miss.blocked_by)
-        return f"it would need more of {needs} than the plan has left"
+        needs = [limit_label(family, hood, names) for family, hood in miss.blocked_by]
+        needs = [label[:1].lower() + label[1:] for label in needs]
+        listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " and " + needs[-1]
+        return f"the plan has too little left of the {listed}"
     if miss.reason == LeftOut.RULE:
         if miss.rule is not None:
             return _RULE_WORDS[miss.rule]
