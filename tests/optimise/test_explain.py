@@ -5,13 +5,15 @@ import pytest
 
 from devolve.core import ActivityKey, Offer, Stage
 from devolve.core.limits import CATALOGUE, Family
-from devolve.core.plan import LeftOut
-from devolve.optimise.explain import explain
+from devolve.core.plan import Fate, LeftOut
+from devolve.core.rubric import BalanceRules
+from devolve.optimise.explain import activity_fates, explain
 from devolve.optimise.highs import Deadline, highs_lp, run_highs
 from devolve.optimise.model import build_model
 from devolve.optimise.presolve import column_upper
 from devolve.optimise.readback import needs, plan_vector
 from devolve.optimise.solve import solve
+from devolve.present.words import left_out_reason
 from devolve.testing import configuration as cfg
 from devolve.testing import one_service_council as tiny
 from devolve.usecases import plan_and_explain
@@ -130,3 +132,23 @@ def test_the_collective_share_is_priced_per_unit_of_share(rubric):
     assert share.marginal_value == pytest.approx(-0.8 / 0.7**2, rel=1e-3)
     for step in (-1e-4, 1e-4):
         assert share.marginal_value == pytest.approx((lp_value(0.7 + step) - lp_value(0.7)) / step, rel=1e-3)
+
+
+def test_an_option_the_balance_rules_keep_out_is_said_to_be(rubric):
+    # two neighbourhoods alike, and money to set up in one: devolving there alone would leave the
+    # other with none of the value, below the fair share this rubric asks (its whole share)
+    hoods = (("N1", 10_000, 5_000.0), ("N2", 10_000, 5_000.0))
+    a = tiny(rubric, {Stage.DESIGN: 4}, hoods=hoods, configs=(cfg("group", True, 3000, 0.9),))
+    both = solve(build_model(a))
+    assert {d.neighbourhood_id for d in both.decisions} == {"N1", "N2"}
+    a = a.replace(scenario=a.scenario.replace(
+        transition_budget=0.75 * both.limit(Family.TRANSITION_BUDGET).used))
+    assert len(solve(build_model(a)).decisions) == 1  # without the rule, one neighbourhood gets it
+    a = a.replace(rubric=a.rubric.replace(balance=BalanceRules(fair_share=1.0)))
+    model = build_model(a)
+    plan = solve(model)
+    assert plan.decisions == () and plan.objective == 0
+    (design,) = [f for f in activity_fates(model, plan) if f.stage == Stage.DESIGN]
+    assert design.fate == Fate.KEPT_OUT and design.left_out.rule == Family.FAIR_SHARE
+    assert left_out_reason(design.left_out, {"N1": "N1", "N2": "N2"}) == (
+        "a neighbourhood would fall below its fair share of the plan's value")

@@ -108,6 +108,7 @@ class _LeftOutReasons:
         np.logical_or.at(self.service_n, arr.service_of, self.devolved_an)
         self.where = {(st, s): a for a, (s, st) in enumerate(zip(arr.service_ids, arr.stages))}
         self.otherwise = {PlanStatus.OPTIMAL: LeftOut.RULE, PlanStatus.WITHIN_GAP: LeftOut.STOPPED_AT_GAP}
+        self.balance = _balance_slack(mat, x)
 
     def of(self, a: int, n: int, c: int) -> NearMiss:
         arr = self.model.options
@@ -153,7 +154,37 @@ class _LeftOutReasons:
             total = chosen.sum()
             if (chosen * arr.collective_configs).sum() / (total + 1) < m:
                 return Family.COLLECTIVE_SHARE
+        if self.balance is not None:
+            gain, rows = self.balance
+            k = arr.index(a, n, c)
+            for family, slack, counted, v_coefficient in rows:
+                # the option adds its gain to V, and to the row's own sum where the row counts it
+                at = int(np.searchsorted(counted, k))
+                own = at < len(counted) and counted[at] == k
+                if slack + gain[k] * (own + v_coefficient) < -1e-9:
+                    return family
         return None
+
+
+def _balance_slack(mat, x: np.ndarray):
+    """For the balance rules: each option's gain v⁺, and for each balance row its slack in the
+    plan, the options its own sum counts (sorted), and its coefficient on V (docs/model.md, section 6)."""
+    if not mat.n_v:
+        return None
+    totals = mat.row_totals(x)
+    gain = np.zeros(mat.n_x)
+    rows = []
+    for family in (Family.TOTAL_VALUE, Family.FAIR_SHARE, Family.CO_DELIVERY_SHARE):
+        block = mat.blocks.get(family)
+        for i in range(block.start, block.stop) if block is not None else ():
+            cols = mat.indices[mat.indptr[i] : mat.indptr[i + 1]]
+            vals = mat.data[mat.indptr[i] : mat.indptr[i + 1]]
+            on_x = cols < mat.n_x
+            if family == Family.TOTAL_VALUE:
+                gain[cols[on_x]] = vals[on_x]
+                continue
+            rows.append((family, float(totals[i]), np.sort(cols[on_x]), float(vals[cols == mat.v0].sum())))
+    return gain, rows
 
 
 def activity_fates(model: DevolutionModel, plan: Plan, x: np.ndarray | None = None) -> tuple[ActivityFate, ...]:

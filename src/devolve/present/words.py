@@ -110,6 +110,8 @@ _RULE_WORDS = {
     Family.ASSESSMENT_NOT_ALONE: "the service's assessment is devolved only beside another of its activities",
     Family.COHERENCE: "the stage it depends on is not devolved there",
     Family.COLLECTIVE_SHARE: "the plan must keep its share of collective arrangements",
+    Family.FAIR_SHARE: "a neighbourhood would fall below its fair share of the plan's value",
+    Family.CO_DELIVERY_SHARE: "management and delivery would fall below their share of the plan's value",
 }
 
 
