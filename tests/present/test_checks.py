@@ -86,3 +86,9 @@ def test_set_up_is_shared_among_a_partnership_s_activities_by_their_spend(rubric
     spend = {d.stage: d.annual_cost for d in plan.decisions}
     for stage in (Stage.DESIGN, Stage.DELIVERY):
         assert costs[stage] == pytest.approx(0.01 * spend[stage] + 3000 * spend[stage] / sum(spend.values()))
+
+
+def test_a_figure_that_fails_its_check_never_looks_like_its_bound():
+    from devolve.present.checks import _ratio_beside
+    assert (_ratio_beside(0.497, 0.5), _ratio_beside(0.5, 0.5), _ratio_beside(0.77, 0.5)) == ("0.497", "0.50", "0.77")
+    assert _ratio_beside(2.0004, 2.0) == "2.0004"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from devolve.core.domain import Assessment
 from devolve.core.plan import Plan
 from devolve.core.terms import ServiceType, Stage
+from devolve.present.words import share_beside
 
 RUNNING_SHARE = 0.25
 """Management and delivery should carry at least this share of the devolved value: devolving
@@ -91,20 +92,32 @@ def plan_checks(assessment: Assessment, plan: Plan) -> tuple[PlanCheck, ...]:
     unsuited = sum(1 for x in d if x.stage not in configs[x.configuration].suited_stages)
 
     answers = (
-        (f"{share:.0%} of the value", share >= RUNNING_SHARE),
-        (f"{len(alone)} of {len(stages)} service–neighbourhood pairs ({len(alone) / len(stages):.0%}); "
+        (f"{share_beside(share, RUNNING_SHARE)} of the value", share >= RUNNING_SHARE),
+        (f"{len(alone)} of {len(stages)} service–neighbourhood pairs "
+         f"({share_beside(len(alone) / len(stages), ALONE_SHARE)}); "
          f"{len(personal)} of them a personal service",
          len(alone) <= ALONE_SHARE * len(stages) and not personal),
         ("none" if not one_off else f"{len(one_off)}: {', '.join(one_off)}", not one_off),
-        (f"from {low:.2f} to {high:.2f} times its share of residents",
+        (f"from {_ratio_beside(low, VALUE_RATIO[0])} to {_ratio_beside(high, VALUE_RATIO[1])} times its share "
+         "of residents",
          VALUE_RATIO[0] <= low and high <= VALUE_RATIO[1]),
         (f"at most {most_partnerships}", most_partnerships <= MOST_PARTNERSHIPS),
         (f"at most {most_arrangements}", most_arrangements <= MOST_ARRANGEMENTS),
-        (f"{costly} of {len(d)} decisions ({costly / len(d):.1%})", costly <= SETUP_SHARE * len(d)),
-        (f"{used:,.0f} of {available:,.0f} hours a year ({hours_share:.0%})", hours_share >= HOURS_SHARE),
+        (f"{costly} of {len(d)} decisions ({share_beside(costly / len(d), SETUP_SHARE)})",
+         costly <= SETUP_SHARE * len(d)),
+        (f"{used:,.0f} of {available:,.0f} hours a year ({share_beside(hours_share, HOURS_SHARE)})",
+         hours_share >= HOURS_SHARE),
         (f"{unsuited} decisions", unsuited == 0),
     )
     return tuple(PlanCheck(q, a, ok) for q, (a, ok) in zip(_QUESTIONS, answers))
+
+
+def _ratio_beside(value: float, bound: float) -> str:
+    """A ratio with as many places as it takes not to look like the bound it is held to."""
+    for places in (2, 3, 4):
+        if f"{value:.{places}f}" != f"{bound:.{places}f}" or abs(value - bound) < 1e-12:
+            return f"{value:.{places}f}"
+    return f"just {'over' if value > bound else 'under'} {bound:g}"
 
 
 _QUESTIONS = (
