@@ -107,6 +107,28 @@ def _reshaped(old: Scenario, new: Scenario) -> bool:
     )
 
 
+def implied_columns(model: DevolutionModel, chosen: np.ndarray) -> np.ndarray:
+    """The columns options ``chosen`` (one flag per x) call for: an offer where an activity is
+    chosen (uniform offer), a partnership where a service has a chosen option, every body its
+    arrangement has in that neighbourhood, a devolved service and the neighbourhoods it reaches.
+    V is left at 0."""
+    mat, arr = model.matrix, model.options
+    A, N, C = arr.shape
+    S = len(arr.partnership_services)
+    out = np.zeros(mat.n_cols)
+    out[: mat.n_x] = chosen
+    if mat.n_y:
+        out[mat.y0 : mat.z0] = chosen.reshape(A, N, C).any(axis=1).reshape(-1)
+    partnerships = np.zeros((S, N, C), dtype=bool)
+    np.logical_or.at(partnerships, (arr.service_of[arr.a], arr.n, arr.c), chosen)
+    out[mat.z0 : mat.b0] = partnerships.reshape(-1)
+    out[mat.b0 : mat.w0] = partnerships.any(axis=0).reshape(-1)
+    if mat.n_w:
+        out[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
+        out[mat.h0 : mat.v0] = partnerships.any(axis=2).reshape(-1)
+    return out
+
+
 def build_model(assessment: Assessment) -> DevolutionModel:
     """Options valued and costed, and every constraint family as rows of one matrix."""
     t0 = time.perf_counter()

@@ -16,7 +16,7 @@ from devolve.core.limits import Resource
 from devolve.core.terms import Offer, Stage
 from devolve.optimise.highs import highs_lp
 from devolve.optimise.matrix import ModelMatrix, coherence_pairs
-from devolve.optimise.model import DevolutionModel
+from devolve.optimise.model import DevolutionModel, implied_columns
 
 
 def dominance_mask(model: DevolutionModel) -> np.ndarray:
@@ -76,20 +76,8 @@ def column_upper(model: DevolutionModel, mask: np.ndarray) -> np.ndarray:
     """Each column's upper bound: 1 where it may be chosen, 0 where it may not. An offer, a
     partnership, a neighbourhood body or a service's reach may be chosen while any option it
     serves may be."""
-    mat, arr = model.matrix, model.options
-    A, N, C = arr.shape
-    S = len(arr.partnership_services)
-    upper = np.zeros(mat.n_cols)
-    upper[: mat.n_x] = mask
-    if mat.n_y:
-        upper[mat.y0 : mat.z0] = mask.reshape(A, N, C).any(axis=1).reshape(-1)
-    partnerships = np.zeros((S, N, C), dtype=bool)
-    np.logical_or.at(partnerships, (arr.service_of[arr.a], arr.n, arr.c), mask)
-    upper[mat.z0 : mat.b0] = partnerships.reshape(-1)
-    upper[mat.b0 : mat.w0] = partnerships.any(axis=0).reshape(-1)
-    if mat.n_w:
-        upper[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
-        upper[mat.h0 : mat.v0] = partnerships.any(axis=2).reshape(-1)
+    mat = model.matrix
+    upper = implied_columns(model, mask)
     if mat.n_v:
         upper[mat.v0] = float(np.maximum(model.value, 0.0) @ mask)  # the plan's value, at most all of it
     return upper

@@ -22,7 +22,7 @@ from devolve.core.plan import (
     SolveNote,
 )
 from devolve.core.terms import BENEFITS
-from devolve.optimise.model import DevolutionModel
+from devolve.optimise.model import DevolutionModel, implied_columns
 
 BINDING_SHARE = 0.005
 """A budget counts as binding when less than this share of it is left (or too little is left
@@ -66,20 +66,10 @@ def complete(model: DevolutionModel, x: np.ndarray) -> np.ndarray:
     where an arrangement has a partnership, a devolved service and the neighbourhoods it reaches.
     A solver may set one up with nothing in it; the plan never pays for that."""
     mat, arr = model.matrix, model.options
-    A, N, C = arr.shape
-    S = len(arr.partnership_services)
-    full = np.zeros(mat.n_cols)
-    chosen = x[: mat.n_x] > 0.5
-    full[: mat.n_x] = chosen
-    if mat.n_y:
-        full[mat.y0 : mat.z0] = chosen.reshape(A, N, C).any(axis=1).reshape(-1)
-    partnerships = np.zeros((S, N, C), dtype=bool)
-    np.logical_or.at(partnerships, (arr.service_of[arr.a], arr.n, arr.c), chosen)
-    full[mat.z0 : mat.b0] = partnerships.reshape(-1)
-    full[mat.b0 : mat.w0] = (partnerships.any(axis=0) & (arr.area_setup > 0)[None, :]).reshape(-1)
-    if mat.n_w:
-        full[mat.w0 : mat.h0] = partnerships.any(axis=(1, 2))
-        full[mat.h0 : mat.v0] = partnerships.any(axis=2).reshape(-1)
+    full = implied_columns(model, x[: mat.n_x] > 0.5)
+    # a body is paid for only where its arrangement has an area fee
+    bodies = full[mat.b0 : mat.w0].reshape(len(arr.neighbourhood_ids), len(arr.configurations))
+    full[mat.b0 : mat.w0] = (bodies * (arr.area_setup > 0)).reshape(-1)
     return mat.settle(full)
 
 
