@@ -178,7 +178,17 @@ def test_sample_validates_clean():
     assert {p.code for p in report.warnings} <= {
         ProblemCode.NEIGHBOURHOOD_TOO_LARGE,
         ProblemCode.DEFAULTS_IN_USE,
+        ProblemCode.ASSESSORS_DISAGREE,
     }
+
+
+def test_sample_flags_the_scores_its_assessors_should_discuss():
+    from devolve.io.read import find_problems
+
+    flagged = [p for p in find_problems(SAMPLE).warnings if p.code == ProblemCode.ASSESSORS_DISAGREE]
+    assert [(p.sheet, p.column) for p in flagged] == [
+        ("Activities", "resilience"), ("Activities", "partnership"), ("Activities", "partnership")]
+    assert "ASC02 delivery" in flagged[0].message and "the plan uses the median" in flagged[0].message
 
 
 def test_devolve_validate_accepts_the_sample(capsys):

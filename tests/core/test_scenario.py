@@ -19,7 +19,9 @@ def test_choices_come_from_the_enums_and_the_rubric(rubric):
     assert SETTINGS_BY_KEY["offer"].choices(rubric) == tuple(o.value for o in Offer)
     assert SETTINGS_BY_KEY["solver"].choices(rubric) == tuple(s.value for s in SolverName)
     assert SETTINGS_BY_KEY["configurations"].choices(rubric) == tuple(c.key for c in rubric.configurations)
-    assert {s.key for s in SETTINGS if s.kind in (Kind.CHOICE, Kind.KEYS)} == {"offer", "solver", "configurations"}
+    assert SETTINGS_BY_KEY["consensus"].choices(rubric) == ("median", "mean")
+    assert {s.key for s in SETTINGS if s.kind in (Kind.CHOICE, Kind.KEYS)} == {
+        "offer", "solver", "configurations", "consensus"}
 
 
 def test_rows_of_a_scenario_and_of_a_blank_template(rubric):

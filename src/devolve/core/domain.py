@@ -14,8 +14,10 @@ from devolve.core.rubric import PartnershipConfiguration, Rubric
 from devolve.core.scenario import Scenario
 from devolve.core.terms import (
     CRITERIA,
+    DISAGREEMENT_LEVELS,
     ActivityKey,
     Benefit,
+    Consensus,
     Criterion,
     ExtraCells,
     Frozen,
@@ -74,18 +76,26 @@ class Activity(OfActivity):
     def scores_for(self, criterion: Criterion) -> tuple[Score, ...]:
         return tuple(s for s in self.scores if s.criterion == criterion)
 
-    def score(self, criterion: Criterion) -> float:
-        """The score the optimiser uses: the mean of assessed scores, else the default."""
+    def score(self, criterion: Criterion, consensus: Consensus = Consensus.MEDIAN) -> float:
+        """The score the optimiser uses: the assessors' consensus (the scenario chooses median or
+        mean), else the rubric's default."""
         found = self.scores_for(criterion)
-        assessed = [s.value for s in found if s.source == ScoreSource.ASSESSED]
-        if assessed:
+        assessed = sorted(s.value for s in found if s.source == ScoreSource.ASSESSED)
+        if not assessed:
+            return float(found[0].value)
+        if consensus == Consensus.MEAN:
             return sum(assessed) / len(assessed)
-        return float(found[0].value)
+        middle = len(assessed) // 2
+        return float(assessed[middle]) if len(assessed) % 2 else (assessed[middle - 1] + assessed[middle]) / 2
 
     def spread(self, criterion: Criterion) -> int:
         """Highest minus lowest assessed score: how far assessors disagree."""
         assessed = [s.value for s in self.scores_for(criterion) if s.source == ScoreSource.ASSESSED]
         return max(assessed) - min(assessed) if assessed else 0
+
+    def disagreements(self) -> tuple[Criterion, ...]:
+        """The criteria on which assessors differ by more than one level: to discuss, not average away."""
+        return tuple(c for c in CRITERIA if self.spread(c) > DISAGREEMENT_LEVELS)
 
     def is_default(self, criterion: Criterion) -> bool:
         return all(s.source == ScoreSource.DEFAULT for s in self.scores_for(criterion))

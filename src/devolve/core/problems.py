@@ -43,6 +43,7 @@ class ProblemCode(str, Enum):
     RUBRIC = "rubric"
     SCENARIO = "scenario"
     DEFAULTS_IN_USE = "defaults-in-use"
+    ASSESSORS_DISAGREE = "assessors-disagree"
     NEIGHBOURHOOD_TOO_LARGE = "neighbourhood-too-large"
     UNKNOWN_COLUMN = "unknown-column"
     UNKNOWN_OUTCOME = "unknown-outcome"

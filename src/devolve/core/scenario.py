@@ -20,6 +20,7 @@ from devolve.core.rubric import Rubric
 from devolve.core.terms import (
     BENEFITS,
     Benefit,
+    Consensus,
     ExtraCells,
     Frozen,
     Kind,
@@ -117,6 +118,10 @@ class Scenario(Frozen):
     residents_share: Annotated[Share, Setting(
         Kind.SHARE, "Share of a neighbourhood's own priorities (the Priorities sheet) in its weights; the "
         "council's weights have the rest.", "the rubric's residents_share")] = 0.5
+    consensus: Annotated[Consensus, Setting(
+        Kind.CHOICE, "How several assessors' scores for one criterion become the score the plan uses: "
+        "median (the middle view; one outlying score cannot move it far) or mean.",
+        choices=_keys(Consensus))] = Consensus.MEDIAN
     configurations: Annotated[tuple[str, ...], Setting(
         Kind.KEYS, "Partnership configurations on offer, as rubric keys separated by commas.",
         "every configuration in the rubric", choices=_configurations)] = ()

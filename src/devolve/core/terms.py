@@ -175,6 +175,19 @@ class ScoreSource(str, Enum):
     DEFAULT = "default"
 
 
+class Consensus(str, Enum):
+    """How several assessors' scores for one criterion become the one score the plan uses."""
+
+    MEDIAN = "median"
+    """The middle view (the mean of the middle two for an even count): one outlying assessor
+    cannot move it far, as in a decision conference."""
+    MEAN = "mean"
+
+
+DISAGREEMENT_LEVELS = 1
+"""Assessors who differ by more than this many levels on one criterion are flagged for discussion."""
+
+
 class Offer(str, Enum):
     """Whether each neighbourhood may get its own arrangement, or all must get the same."""
 

@@ -146,7 +146,27 @@ def assessment_from_tables(
                       column=".".join(str(p) for p in err["loc"]) or None, value=err.get("input"))
         return None
     _warn_defaults(found, assessment, ACTIVITIES if ACTIVITIES in tables else SERVICES)
+    _warn_disagreements(found, assessment)
     return assessment
+
+
+def _warn_disagreements(found: Findings, assessment: Assessment) -> None:
+    """One warning per activity and criterion where assessors are more than a level apart, as a
+    decision conference would stop to discuss it."""
+    consensus = assessment.scenario.consensus
+    for activity in assessment.activities:
+        for criterion in activity.disagreements():
+            views = ", ".join(f"{s.assessor or 'unnamed assessor'} {s.value}"
+                              for s in activity.scores_for(criterion))
+            found.add(
+                ProblemCode.ASSESSORS_DISAGREE,
+                f"assessors differ by {activity.spread(criterion)} levels on {criterion.value} for "
+                f"{activity.service_id} {activity.stage.value} ({views}); the plan uses the {consensus.value}, "
+                f"{activity.score(criterion, consensus):g}",
+                sheet=ACTIVITIES, column=criterion.value,
+                expected="scores within one level of each other, or a discussion that settles them",
+                warning=True,
+            )
 
 
 def _warn_defaults(found: Findings, assessment: Assessment, sheet: str) -> None:

@@ -65,7 +65,7 @@ class Witness:
         self.services = assessment.services_by_id()
         self.configs = {c.key: c for c in assessment.offered_configurations()}
         self.population = sum(h.population for h in assessment.neighbourhoods)
-        kept = {r.key for r in _retained(assessment)}
+        kept = {r.key for r in _retained(assessment, self.scenario)}
         self.devolvable = [a for a in assessment.activities if a.key not in kept]
 
     def areas(self, neighbourhood_id: str) -> int:
@@ -160,11 +160,11 @@ class Witness:
         adjust[Criterion.RESILIENCE] += 0.5 * _rel(h_n, mean_h) - 0.5 * _rel(cfg.risk_of_failure, mean_r)
 
         def change(criterion: Criterion) -> float:
-            level = min(rubric.scale_max, max(rubric.scale_min, act.score(criterion) + adjust[criterion]))
+            level = min(rubric.scale_max, max(rubric.scale_min, act.score(criterion, self.scenario.consensus) + adjust[criterion]))
             return (level - rubric.neutral) / (rubric.scale_max - rubric.neutral)
 
         evidence = 1.0 if not any(act.is_default(c) for c in Criterion) else rubric.evidence.default_factor
-        sure = evidence * rubric.chance(act.score(Criterion.UNBUNDLING))
+        sure = evidence * rubric.chance(act.score(Criterion.UNBUNDLING, self.scenario.consensus))
         reach, money, hours = self.typical
         cost = self.at_stake(activity_id, neighbourhood_id)
         w = self.weights(neighbourhood_id)
@@ -236,9 +236,10 @@ def _balance_breaches(witness: Witness, plan: Plan) -> list[Breach]:
     return out
 
 
-def _retained(assessment: Assessment):
+def _retained(assessment: Assessment, scenario: Scenario):
     services = assessment.services_by_id()
-    found = (retention(assessment.rubric, services[a.service_id], a) for a in assessment.activities)
+    found = (retention(assessment.rubric, services[a.service_id], a, scenario.consensus)
+             for a in assessment.activities)
     return [r for r in found if r is not None]
 
 
@@ -270,7 +271,7 @@ def check_plan(assessment: Assessment, plan: Plan, *, check_values: bool = True)
         if unknown:
             out.append(Breach("decision", where, unknown))
             continue
-        kept = retention(rubric, witness.services[act.service_id], act)
+        kept = retention(rubric, witness.services[act.service_id], act, sc.consensus)
         if kept is not None:
             out.append(Breach("retained", where, f"retained activity devolved ({kept.kind.value})"))
         closed = witness.closed(d.activity_id, d.neighbourhood_id, d.configuration)

@@ -169,9 +169,10 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
     owner_index = {s: i for i, s in enumerate(owners)}
 
     # --- per activity (the one Python pass)
-    score = np.array([[act.score(k) for k in (Criterion.OUTCOMES, Criterion.PARTNERSHIP, Criterion.RESILIENCE)]
+    agree = assessment.scenario.consensus
+    score = np.array([[act.score(k, agree) for k in (Criterion.OUTCOMES, Criterion.PARTNERSHIP, Criterion.RESILIENCE)]
                       for act in acts], dtype=float).reshape(A, 3)
-    chance = np.array([rubric.chance(act.score(Criterion.UNBUNDLING)) for act in acts], dtype=float)
+    chance = np.array([rubric.chance(act.score(Criterion.UNBUNDLING, agree)) for act in acts], dtype=float)
     assessed = np.array([not any(act.is_default(k) for k in Criterion) for act in acts], dtype=bool)
     on_defaults = np.array([all(act.is_default(k) for k in Criterion) for act in acts], dtype=bool)
     evidence = np.where(assessed, 1.0, rubric.evidence.default_factor)
