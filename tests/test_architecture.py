@@ -3,7 +3,7 @@
 Every import counts, at the top of a module or inside a function, so a cycle cannot hide behind
 a late import. The layers, from the bottom:
 
-    core  <-  assess  <-  io, optimise, present  <-  usecases, testing  <-  bench, commands, cli, app
+    core  <-  assess  <-  io, optimise, present, workspace  <-  usecases, testing  <-  bench, commands, cli, app
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ ALLOWED: dict[str, set[str]] = {
     "io": {"core", "assess"},
     "optimise": {"core", "assess"},
     "present": {"core"},
-    "usecases": {"core", "assess", "io", "optimise", "present"},
+    "workspace": {"core", "assess"},
+    "usecases": {"core", "assess", "io", "optimise", "present", "workspace"},
     "testing": {"core", "assess", "io"},
     "bench": {"core", "io", "optimise", "present", "testing", "usecases"},
     "commands": {"core", "present", "usecases"},
-    "cli": {"core", "present", "commands"},
+    "cli": {"core", "present", "commands", "workspace"},
     "app": {"core", "present", "usecases"},
 }
 """Which layers each layer may import (besides itself)."""

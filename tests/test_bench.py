@@ -38,3 +38,10 @@ def test_replan_times_the_solve_and_what_an_app_shows():
     assert 0 < r["replan_median_seconds"] <= r["replan_worst_seconds"]
     assert r["replan_median_seconds"] <= r["replan_and_show_median_seconds"]
     assert r["plan_and_explain_seconds"] > 0
+
+
+def test_workspace_times_keeping_and_reading_back(capsys):
+    assert bench.main(["--workspace", "--scale", "S", "--repeats", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "sample (49 services x 14 neighbourhoods): import" in text and "S (40 services" in text
+    assert "x reading its workbook" in text

@@ -58,3 +58,6 @@ def test_an_installed_wheel_works_outside_the_checkout(tmp_path, sample_path):
     sample = run(python, "-c", "from devolve.usecases import sample_assessment; print(len(sample_assessment()[0].services))",
                  cwd=work)
     assert sample.stdout.strip() == "49", sample.stderr
+    kept = run(devolve, "workspace", "import", "council.xlsx", cwd=work,
+               env={"PATH": "/usr/bin:/bin", "DEVOLVE_WORKSPACE": str(work / "workspace.sqlite")})
+    assert kept.returncode == 0 and "Kept 'council'" in kept.stdout, kept.stderr  # its migrations came along

@@ -16,6 +16,11 @@ the built one (``with_weights``) and a solve from the previous plan, for several
 drawn around the scenario's; then the same with what an app shows beside it (every activity's
 fate, the cabinet's checks, the decisions table); and one full plan with its explanation for
 comparison.
+
+``--workspace [URL]`` times the workspace instead: keeping the sample and the council of
+``--scale`` (a 700-service council at L) as new assessments, reading them back, one score
+entered, and an export to a workbook, against reading the same council from its workbook
+(a fresh SQLite file unless a URL is given).
 """
 
 from __future__ import annotations
@@ -130,6 +135,51 @@ def replan(samples: int = 10, seed: int = 0) -> dict:
     }
 
 
+def workspace(scale: str = "L", url: str | None = None, repeats: int = 5, seed: int = 0) -> dict:
+    """Seconds (median of ``repeats``) for the workspace's everyday steps, on the sample and on
+    the council of ``scale``; ratios are against reading the same council from its workbook."""
+    from devolve.core.terms import Criterion, Stage
+    from devolve.usecases import ScoreEdit, open_workspace, sample_assessment
+
+    councils = {"sample": sample_assessment()[0], scale: synthetic_assessment(*SCALES[scale], seed=seed)}
+    out: dict = {"repeats": repeats}
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_workspace(url or str(Path(tmp) / "bench.sqlite")) as ws:
+            out["workspace"] = ws.where
+            for label, assessment in councils.items():
+                workbook = Path(tmp) / f"{label}.xlsx"
+                write_workbook(assessment, workbook)
+                timed: dict[str, list[float]] = {k: [] for k in ("workbook_read", "import", "read_back", "edit",
+                                                                 "export")}
+                for i in range(repeats):
+                    name = f"bench {label} {i} {time.time_ns()}"
+                    t = time.perf_counter()
+                    read_assessment(workbook, assessment.rubric)
+                    timed["workbook_read"].append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    ws.import_assessment(assessment, name, by="bench")
+                    timed["import"].append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    opened = ws.open(name)
+                    timed["read_back"].append(time.perf_counter() - t)
+                    assert opened.assessment == assessment, "the workspace gave back another assessment"
+                    first = assessment.services[0].service_id
+                    t = time.perf_counter()
+                    ws.record_scores(name, [ScoreEdit(first, Stage.DELIVERY, Criterion.OUTCOMES, "bench", 3)],
+                                     seen=opened.revision, by="bench")
+                    timed["edit"].append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    write_workbook(ws.open(name).assessment, Path(tmp) / "exported.xlsx")
+                    timed["export"].append(time.perf_counter() - t)
+                medians = {k: round(statistics.median(v), 4) for k, v in timed.items()}
+                out[label] = {
+                    "services": len(assessment.services), "neighbourhoods": len(assessment.neighbourhoods),
+                    **{f"{k}_seconds": v for k, v in medians.items()},
+                    "read_back_over_workbook_read": round(medians["read_back"] / medians["workbook_read"], 3),
+                }
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devolve.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
@@ -141,7 +191,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replan", action="store_true",
                         help="time re-plans after weight changes on the bundled sample instead")
     parser.add_argument("--samples", type=int, default=10, help="weight changes timed by --replan")
+    parser.add_argument("--workspace", nargs="?", const="", metavar="URL",
+                        help="time the workspace instead (no URL: a fresh SQLite file); --scale picks the large council")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each step timed by --workspace")
     args = parser.parse_args(argv)
+    if args.workspace is not None:
+        r = workspace(args.scale, args.workspace or None, args.repeats, args.seed)
+        if args.json:
+            print(json.dumps(r, indent=2))
+            return 0
+        print(f"workspace {r['workspace']}, median of {r['repeats']} runs:")
+        for label in [k for k in r if isinstance(r[k], dict)]:
+            c = r[label]
+            print(f"  {label} ({c['services']} services x {c['neighbourhoods']} neighbourhoods): import "
+                  f"{c['import_seconds']:.3f} s, read back {c['read_back_seconds']:.3f} s "
+                  f"({c['read_back_over_workbook_read']:.2f} x reading its workbook, {c['workbook_read_seconds']:.3f} s), "
+                  f"one score entered {c['edit_seconds']:.3f} s, export to a workbook {c['export_seconds']:.3f} s")
+        return 0
     if args.replan:
         r = replan(args.samples, args.seed)
         if args.json:

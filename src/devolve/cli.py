@@ -14,7 +14,7 @@ from importlib import import_module
 from devolve import __version__
 from devolve.core.problems import InvalidInput
 
-COMMANDS = ("validate", "template", "assess")
+COMMANDS = ("validate", "template", "assess", "workspace", "history")
 """Each is a module in devolve.commands with `add_parser(subparsers)` and `run(args) -> int`."""
 
 
@@ -50,12 +50,32 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line; the traceback is there on request
         if os.environ.get("DEVOLVE_DEBUG"):
             raise
+        said = _workspace_trouble(exc)
+        if said:
+            print(f"devolve: {said}", file=sys.stderr)
+            return 2
         print(
             f"devolve: internal error ({type(exc).__name__}: {exc}). This is a bug in devolve, not in "
             "your file; run again with DEVOLVE_DEBUG=1 to see the details for a report.",
             file=sys.stderr,
         )
         return 1
+
+
+def _workspace_trouble(exc: Exception) -> str | None:
+    """What went wrong with the workspace, in words, when that is what went wrong (a conflict, a
+    locked version, a name not found, a server that cannot be reached)."""
+    if type(exc).__module__.startswith("devolve.workspace"):
+        from devolve.workspace.location import WorkspaceError
+
+        if isinstance(exc, WorkspaceError):
+            return str(exc)
+    if type(exc).__module__.startswith("sqlalchemy"):
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            return f"the workspace cannot be reached or written ({str(exc.orig).splitlines()[0]})"
+    return None
 
 
 if __name__ == "__main__":

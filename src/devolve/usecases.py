@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from devolve.core.domain import Assessment
 from devolve.core.plan import Obstacle, ObstacleKind, Plan, PlanStatus
@@ -21,6 +21,22 @@ from devolve.io.read import find_problems, read_assessment, read_sample
 from devolve.io.template import write_template
 from devolve.io.toml import load_rubric, load_scenario_toml
 from devolve.io.write import write_workbook
+
+if TYPE_CHECKING:
+    from devolve.workspace.store import Opened, PlanRecord, Summary, Workspace
+
+WORKSPACE_NAMES = ("Change", "Conflict", "Locked", "NameTaken", "NotFound", "Opened", "PlanRecord", "RecordedPlan",
+                   "ScoreEdit", "Summary", "Workspace", "WorkspaceError", "local")
+"""The workspace's own words, offered here; the database library loads only when a command
+uses the workspace, so checking a file starts as fast as before."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in WORKSPACE_NAMES:
+        from devolve.workspace import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 Progress = Callable[[str], None]
 PathLike = str | Path | Traversable
@@ -52,6 +68,11 @@ def read_input(path: str | Path, *, rubric: PathLike | None = None, scenario: Pa
     if scenario is not None:
         assessment = assessment.replace(scenario=load_scenario_toml(scenario, chosen, assessment.scenario))
     return assessment, warnings
+
+
+def load_scenario(path: PathLike, assessment: Assessment):
+    """The assessment's scenario with the settings in a TOML file applied over it."""
+    return load_scenario_toml(path, assessment.rubric, assessment.scenario)
 
 
 def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *,
@@ -104,3 +125,57 @@ def write_problem_report(report: ProblemReport, out: str | Path) -> None:
 def sample_assessment() -> tuple[Assessment, ProblemReport]:
     """The bundled sample council, read like any other workbook."""
     return read_sample(rubric_from())
+
+
+def open_workspace(url: str | None = None) -> Workspace:
+    """The workspace at ``url`` (else ``DEVOLVE_WORKSPACE``, else the user's own SQLite file),
+    made and brought up to date if need be."""
+    from devolve.workspace.store import Workspace
+
+    return Workspace(url)
+
+
+def import_workbook(workspace: Workspace, path: str | Path, *, name: str | None = None,
+                    rubric: PathLike | None = None, scenario: PathLike | None = None,
+                    display_name: str | None = None) -> tuple[Summary, ProblemReport]:
+    """A workbook kept in the workspace as a new assessment (named after the file unless
+    ``name`` is given), with its warnings. A workbook with errors is not kept at all."""
+    shown = display_name or Path(path).name
+    assessment, warnings = read_input(path, rubric=rubric, scenario=scenario, display_name=shown)
+    chosen = name or Path(shown).stem
+    return workspace.import_assessment(assessment, chosen, source=shown), warnings
+
+
+def export_workbook(workspace: Workspace, name: str, out: str | Path, *, scenario: str | None = None) -> Opened:
+    """An assessment in the workspace written as an input workbook that reads back the same."""
+    opened = workspace.open(name, scenario)
+    write_workbook(opened.assessment, out)
+    return opened
+
+
+def plan_in_workspace(workspace: Workspace, assessment: Assessment, plan: Plan, *, name: str,
+                      source: str | None = None, command: str | None = None) -> PlanRecord:
+    """Keep a plan, and the assessment it is for, in the workspace.
+
+    The assessment is the one called ``name`` when its content is the same (whatever the
+    scenario: the plan keeps its own); otherwise it is imported first, as ``name`` or, when that
+    name holds something else, ``name (2)``, ``name (3)``…
+    """
+    from devolve.workspace.rows import assessment_rows
+
+    chosen = name
+    mine = _content(assessment_rows(assessment))
+    taken = set(workspace.names())
+    suffix = 1
+    while chosen in taken:
+        if _content(assessment_rows(workspace.open(chosen).assessment)) == mine:
+            break
+        suffix += 1
+        chosen = f"{name} ({suffix})"
+    else:
+        workspace.import_assessment(assessment, chosen, source=source)
+    return workspace.record_plan(chosen, assessment, plan, command=command)
+
+
+def _content(rows: dict) -> dict:
+    return {subject: table for subject, table in rows.items() if subject != "scenario"}

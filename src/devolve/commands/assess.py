@@ -1,4 +1,8 @@
-"""`devolve assess FILE --out PLAN.xlsx`: the recommended devolution plan for one workbook."""
+"""`devolve assess FILE --out PLAN.xlsx`: the recommended devolution plan for one workbook.
+
+With ``--workspace``, the run and its plan are kept there (the workbook too, unless the
+workspace already holds the same content), and FILE may instead name an assessment kept there.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,16 @@ def add_parser(sub) -> argparse.ArgumentParser:
             "(the assessment sheets plus Plan, Decisions, Limits, Neighbourhoods summary and Retained)."
         ),
     )
-    p.add_argument("file", help="service workbook (.xlsx) or Services sheet (.csv)")
+    p.add_argument("file", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv); with "
+                   "--workspace, or the name of an assessment kept there")
     p.add_argument("--scenario", help="scenario settings (.toml) overriding the workbook's Scenario sheet")
     p.add_argument("--rubric", help="rubric file (.toml); default: the default rubric devolve ships with")
     p.add_argument("--out", help="where to write the plan workbook (.xlsx)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON instead of a summary")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--workspace", nargs="?", const="", metavar="URL",
+                   help="keep the run and its plan in a workspace (no URL: $DEVOLVE_WORKSPACE, else your own)")
+    p.add_argument("--name", help="with --workspace: the assessment's name there (default: the file's name)")
     return p
 
 
@@ -35,17 +43,33 @@ def run(args: argparse.Namespace) -> int:
     from devolve.present.problems import print_problems
     from devolve.present.tables import summary_lines
     from devolve.present.words import obstacle_lines
-    from devolve.usecases import CannotPlan, plan_and_explain, read_input, write_plan_workbook
+    from devolve.usecases import (
+        CannotPlan,
+        load_scenario,
+        open_workspace,
+        plan_and_explain,
+        plan_in_workspace,
+        read_input,
+        write_plan_workbook,
+    )
 
     out = Path(args.out) if args.out else None
     if out is not None and refuse_output(out, args.force, "the plan (--out)"):
         return 2
 
     progress = Progress()
-    progress("Reading the workbook")
-    assessment, warnings = read_input(args.file, rubric=args.rubric, scenario=args.scenario)
-    if warnings.problems and not args.json:
-        print_problems(warnings, file=sys.stderr)
+    workspace = open_workspace(args.workspace or None) if args.workspace is not None else None
+    stored = workspace is not None and not Path(args.file).exists() and args.file in workspace.names()
+    if stored:
+        progress("Reading the assessment from the workspace")
+        assessment = workspace.open(args.file).assessment
+        if args.scenario is not None:
+            assessment = assessment.replace(scenario=load_scenario(args.scenario, assessment))
+    else:
+        progress("Reading the workbook")
+        assessment, warnings = read_input(args.file, rubric=args.rubric, scenario=args.scenario)
+        if warnings.problems and not args.json:
+            print_problems(warnings, file=sys.stderr)
     try:
         plan = plan_and_explain(assessment, progress=progress)
     except CannotPlan:
@@ -56,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     progress.done()
+    if workspace is not None:
+        name = args.file if stored else (args.name or Path(args.file).stem)
+        record = plan_in_workspace(workspace, assessment, plan, name=name, source=None if stored else
+                                   Path(args.file).name, command=f"devolve assess {args.file}" + (f" --scenario {args.scenario}" if args.scenario else ""))
+        workspace.close()
+        print(f"Kept as plan {record.id} of '{record.assessment}' in {workspace.where}", file=sys.stderr)
 
     if plan.diagnosis:
         name = assessment.scenario.name

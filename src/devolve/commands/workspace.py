@@ -1,0 +1,136 @@
+"""``devolve workspace init | list | import | export | lock | copy``: assessments kept in a workspace.
+
+With no ``--workspace``, every command uses ``DEVOLVE_WORKSPACE`` or else the user's own SQLite
+file, so a consultant needs no set-up; a team gives its PostgreSQL server's URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from devolve.commands.output import cannot_write, refuse_output
+
+WORKSPACE_HELP = ("the workspace: a file path, or a URL such as postgresql://user@server/devolve "
+                  "(default: $DEVOLVE_WORKSPACE, else your own workspace file)")
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", metavar="URL", help=WORKSPACE_HELP)
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "workspace",
+        help="keep assessments in a workspace: import, export, lock and copy them",
+        description="Keep assessments, assessors' scores, scenarios and plans in a workspace (an SQLite "
+        "file of your own, or a team's PostgreSQL server), where nothing is lost between sessions.",
+    )
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    init = actions.add_parser("init", help="make the workspace (or bring an old one up to date)")
+    add_workspace_option(init)
+    init.set_defaults(act=_init)
+
+    listing = actions.add_parser("list", help="list the assessments kept in the workspace")
+    add_workspace_option(listing)
+    listing.set_defaults(act=_list)
+
+    imp = actions.add_parser("import", help="keep a workbook as a new assessment")
+    imp.add_argument("file", type=Path, metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
+    imp.add_argument("--name", help="what to call it in the workspace (default: the file's name)")
+    imp.add_argument("--rubric", type=Path, metavar="RUBRIC.toml", help="score against this rubric instead of the default")
+    imp.add_argument("--scenario", type=Path, metavar="SCENARIO.toml", help="scenario settings overriding the workbook's")
+    add_workspace_option(imp)
+    imp.set_defaults(act=_import)
+
+    exp = actions.add_parser("export", help="write an assessment as an input workbook")
+    exp.add_argument("name", metavar="NAME", help="the assessment's name in the workspace")
+    exp.add_argument("out", type=Path, metavar="OUT.xlsx", help="where to write the workbook")
+    exp.add_argument("--scenario", metavar="SCENARIO", help="write this named scenario (default: the one in use)")
+    exp.add_argument("--force", action="store_true", help="overwrite OUT.xlsx if it exists")
+    add_workspace_option(exp)
+    exp.set_defaults(act=_export)
+
+    lock = actions.add_parser("lock", help="fix an assessment as it stands (as it went to cabinet)")
+    lock.add_argument("name", metavar="NAME", help="the assessment's name in the workspace")
+    lock.add_argument("--note", help="why, e.g. 'Cabinet, 12 January 2027'")
+    add_workspace_option(lock)
+    lock.set_defaults(act=_lock)
+
+    copy = actions.add_parser("copy", help="copy an assessment to a new name, to work on it further")
+    copy.add_argument("name", metavar="NAME", help="the assessment to copy")
+    copy.add_argument("new", metavar="NEW", help="the copy's name")
+    add_workspace_option(copy)
+    copy.set_defaults(act=_copy)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from devolve.usecases import open_workspace
+
+    with open_workspace(args.workspace) as workspace:
+        return args.act(workspace, args)
+
+
+def _init(workspace, args) -> int:
+    names = workspace.names()
+    print(f"Workspace ready: {workspace.where} ({len(names)} assessment(s))")
+    return 0
+
+
+def _list(workspace, args) -> int:
+    from devolve.usecases import local
+
+    found = workspace.summaries()
+    if not found:
+        print(f"No assessments yet in {workspace.where}: devolve workspace import FILE keeps one.")
+        return 0
+    print(f"Assessments in {workspace.where}:")
+    for s in found:
+        state = f"locked by {s.locked_by} on {local(s.locked_at)}" if s.locked_at else f"revision {s.revision}"
+        origin = f", copied from '{s.copied_from}'" if s.copied_from else ""
+        print(f"  {s.name}: {s.services} services, {s.neighbourhoods} neighbourhoods, {s.scores} assessed scores "
+              f"by {len(s.assessors)} assessor(s); scenario '{s.scenario}'; {state}; last changed "
+              f"{local(s.last_change)}{origin}")
+    return 0
+
+
+def _import(workspace, args) -> int:
+    from devolve.present.problems import print_problems
+    from devolve.usecases import import_workbook
+
+    summary, warnings = import_workbook(workspace, args.file, name=args.name, rubric=args.rubric,
+                                        scenario=args.scenario)
+    if warnings.problems:
+        print_problems(warnings, file=sys.stderr)
+    print(f"Kept '{summary.name}' in {workspace.where}: {summary.services} services, {summary.neighbourhoods} "
+          f"neighbourhoods, {summary.scores} assessed scores by {len(summary.assessors)} assessor(s).")
+    return 0
+
+
+def _export(workspace, args) -> int:
+    from devolve.usecases import export_workbook
+
+    if refuse_output(args.out, args.force, "the workbook"):
+        return 2
+    try:
+        opened = export_workbook(workspace, args.name, args.out, scenario=args.scenario)
+    except OSError as exc:
+        return cannot_write(args.out, exc)
+    print(f"Wrote '{opened.name}' (revision {opened.revision}, scenario '{opened.assessment.scenario.name}') "
+          f"to {args.out}")
+    return 0
+
+
+def _lock(workspace, args) -> int:
+    workspace.lock(args.name, note=args.note)
+    print(f"Locked '{args.name}': it can be copied, never changed.")
+    return 0
+
+
+def _copy(workspace, args) -> int:
+    summary = workspace.copy(args.name, args.new)
+    print(f"Copied '{args.name}' to '{summary.name}'.")
+    return 0
