@@ -22,10 +22,19 @@ from devolve.io.resources import sample_file
 from devolve.io.toml import load_rubric
 from devolve.testing import synthetic_assessment
 
+pytest_plugins = ["tests.postgres"]
+"""A throwaway PostgreSQL server for the workspace's tests (postgres_server, postgres_url)."""
+
 SERVICE_HEADERS = tuple(c.key for c in SERVICE_COLUMNS)
 NEIGHBOURHOOD_HEADERS = tuple(c.key for c in NEIGHBOURHOOD_COLUMNS)
 ROOT = Path(__file__).resolve().parents[1]
 """The checkout (for its docs and scripts; the package's own files come through importlib)."""
+
+
+@pytest.fixture(autouse=True)
+def _own_workspace(tmp_path_factory, monkeypatch):
+    """No test touches the real user's workspace: the default one is a fresh file per test."""
+    monkeypatch.setenv("DEVOLVE_WORKSPACE", str(tmp_path_factory.mktemp("workspace") / "workspace.sqlite"))
 
 
 @pytest.fixture(scope="session")
