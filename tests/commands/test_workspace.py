@@ -30,6 +30,7 @@ def test_every_command_works_with_no_flags(devolve, own_workspace, sample_path, 
     assert devolve(["workspace", "list"]) == 0
     listed = capsys.readouterr().out
     assert "Calderbridge cabinet: 49 services, 14 neighbourhoods" in listed
+    assert "(3 where assessors are more than a level apart: to discuss)" in listed
     assert "locked by Strategy Officer (KH)" in listed and "copied from 'Calderbridge draft'" in listed
     assert devolve(["history"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -56,10 +57,12 @@ def test_an_import_is_named_after_its_file_and_a_bad_file_keeps_nothing(devolve,
     (["history", "Nowhere"], "no assessment called 'Nowhere'"),
     (["workspace", "list", "--workspace", "mysql://server/db"], "SQLite or PostgreSQL, not mysql"),
     (["workspace", "list", "--workspace", "postgresql://nobody@127.0.0.1:1/devolve"], "cannot be opened"),
+    (["workspace", "list", "--workspace", "not-a-database.sqlite"], "cannot be opened (DatabaseError: file is not a database)"),
 ])
 def test_workspace_trouble_is_one_plain_line_and_exit_2(devolve, own_workspace, tmp_path, monkeypatch, capsys,
                                                         args, said):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "not-a-database.sqlite").write_text("a note, not a workspace")
     assert devolve(args) == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

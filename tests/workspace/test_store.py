@@ -201,6 +201,13 @@ class TestLocking:
         assert record.assessment == "Calderbridge draft"
 
 
+def test_the_summary_counts_what_assessors_should_discuss(imported, sample):
+    flagged = sum(len(a.disagreements()) for a in sample.activities)
+    assert flagged == 3 and imported.summary("Calderbridge draft").to_discuss == flagged
+    imported.record_scores("Calderbridge draft", [edit(0, assessor="Jo"), edit(4, assessor="Sam")], seen=1)
+    assert imported.summary("Calderbridge draft").to_discuss == flagged + 1
+
+
 def test_names_are_unique_and_found_by_name(imported, sample):
     with pytest.raises(NameTaken, match="already has an assessment called 'Calderbridge draft'"):
         imported.import_assessment(sample, "Calderbridge  draft ")  # spaces tidied

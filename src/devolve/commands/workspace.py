@@ -91,8 +91,9 @@ def _list(workspace, args) -> int:
     for s in found:
         state = f"locked by {s.locked_by} on {local(s.locked_at)}" if s.locked_at else f"revision {s.revision}"
         origin = f", copied from '{s.copied_from}'" if s.copied_from else ""
+        discuss = f" ({s.to_discuss} where assessors are more than a level apart: to discuss)" if s.to_discuss else ""
         print(f"  {s.name}: {s.services} services, {s.neighbourhoods} neighbourhoods, {s.scores} assessed scores "
-              f"by {len(s.assessors)} assessor(s); scenario '{s.scenario}'; {state}; last changed "
+              f"by {len(s.assessors)} assessor(s){discuss}; scenario '{s.scenario}'; {state}; last changed "
               f"{local(s.last_change)}{origin}")
     return 0
 

@@ -24,7 +24,7 @@ from devolve.core.domain import Assessment
 from devolve.core.plan import Plan
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import Criterion, Stage
+from devolve.core.terms import DISAGREEMENT_LEVELS, Criterion, Stage
 from devolve.workspace import tables as t
 from devolve.workspace.location import WorkspaceError, bring_up_to_date, engine_for, shown, workspace_url
 from devolve.workspace.rows import (
@@ -104,6 +104,8 @@ class Summary:
     neighbourhoods: int
     scores: int
     assessors: tuple[str, ...]
+    to_discuss: int
+    """Scores (activity and criterion) on which assessors are more than one level apart."""
     scenario: str
     created_at: datetime
     created_by: str
@@ -197,8 +199,9 @@ class Workspace:
         except WorkspaceError:
             raise
         except Exception as exc:
-            raise WorkspaceError(f"the workspace {self.where} cannot be opened ({type(exc).__name__}: "
-                                 f"{str(exc).splitlines()[0]})") from exc
+            cause = getattr(exc, "orig", None) or exc  # the database's own words, not SQLAlchemy's wrapping
+            raise WorkspaceError(f"the workspace {self.where} cannot be opened ({type(cause).__name__}: "
+                                 f"{str(cause).splitlines()[0]})") from exc
         self._rubrics: dict[str, Rubric] = {}
 
     @property
@@ -240,10 +243,15 @@ class Workspace:
         parent = c.scalar(select(t.assessments.c.name).where(t.assessments.c.id == row["copied_from"])) \
             if row["copied_from"] is not None else None
         last = c.scalar(select(func.max(t.changes.c.at)).where(t.changes.c.assessment_id == aid))
+        spread = func.max(t.scores.c.value) - func.min(t.scores.c.value)
+        apart = (select(spread).where(t.scores.c.assessment_id == aid)
+                 .group_by(t.scores.c.service_id, t.scores.c.stage, t.scores.c.criterion)
+                 .having(spread > DISAGREEMENT_LEVELS))
         return Summary(
             name=row["name"], revision=row["revision"], services=count(t.services),
             neighbourhoods=count(t.neighbourhoods), scores=count(t.scores),
-            assessors=tuple(a or "unnamed assessor" for a in assessors), scenario=row["scenario_name"],
+            assessors=tuple(a or "unnamed assessor" for a in assessors),
+            to_discuss=c.scalar(select(func.count()).select_from(apart.subquery())) or 0, scenario=row["scenario_name"],
             created_at=row["created_at"], created_by=row["created_by"], source=row["source"],
             copied_from=parent, locked_at=row["locked_at"], locked_by=row["locked_by"],
             last_change=last or row["created_at"])
