@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from devolve.commands.output import Progress, cannot_write, refuse_output
@@ -58,34 +59,33 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     progress = Progress()
-    workspace = open_workspace(args.workspace or None) if args.workspace is not None else None
-    stored = workspace is not None and not Path(args.file).exists() and args.file in workspace.names()
-    if stored:
-        progress("Reading the assessment from the workspace")
-        assessment = workspace.open(args.file).assessment
-        if args.scenario is not None:
-            assessment = assessment.replace(scenario=load_scenario(args.scenario, assessment))
-    else:
-        progress("Reading the workbook")
-        assessment, warnings = read_input(args.file, rubric=args.rubric, scenario=args.scenario)
-        if warnings.problems and not args.json:
-            print_problems(warnings, file=sys.stderr)
-    try:
-        plan = plan_and_explain(assessment, progress=progress)
-    except CannotPlan:
-        print(
-            f"devolve: {Path(args.file).name} has no Neighbourhoods sheet (or it is empty); "
-            "the plan needs at least one neighbourhood",
-            file=sys.stderr,
-        )
-        return 2
-    progress.done()
-    if workspace is not None:
-        name = args.file if stored else (args.name or Path(args.file).stem)
-        record = plan_in_workspace(workspace, assessment, plan, name=name, source=None if stored else
-                                   Path(args.file).name, command=f"devolve assess {args.file}" + (f" --scenario {args.scenario}" if args.scenario else ""))
-        workspace.close()
-        print(f"Kept as plan {record.id} of '{record.assessment}' in {workspace.where}", file=sys.stderr)
+    with open_workspace(args.workspace or None) if args.workspace is not None else nullcontext() as workspace:
+        stored = workspace is not None and _names_a_kept_assessment(args.file, workspace)
+        if stored:
+            assessment = workspace.open(args.file).assessment  # fast: no progress line needed
+            if args.scenario is not None:
+                assessment = assessment.replace(scenario=load_scenario(args.scenario, assessment))
+        else:
+            progress("Reading the workbook")
+            assessment, warnings = read_input(args.file, rubric=args.rubric, scenario=args.scenario)
+            if warnings.problems and not args.json:
+                print_problems(warnings, file=sys.stderr)
+        try:
+            plan = plan_and_explain(assessment, progress=progress)
+        except CannotPlan:
+            print(
+                f"devolve: {Path(args.file).name} has no Neighbourhoods sheet (or it is empty); "
+                "the plan needs at least one neighbourhood",
+                file=sys.stderr,
+            )
+            return 2
+        progress.done()
+        if workspace is not None:
+            command = f"devolve assess {args.file}" + (f" --scenario {args.scenario}" if args.scenario else "")
+            record = plan_in_workspace(workspace, assessment, plan, command=command,
+                                       name=args.file if stored else (args.name or Path(args.file).stem),
+                                       source=None if stored else Path(args.file).name)
+            print(f"Kept as plan {record.id} of '{record.assessment}' in {workspace.where}", file=sys.stderr)
 
     if plan.diagnosis:
         name = assessment.scenario.name
@@ -110,3 +110,14 @@ def run(args: argparse.Namespace) -> int:
         if out is not None:
             print(f"Plan written to {out}")
     return 0
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+
+
+def _names_a_kept_assessment(given: str, workspace) -> bool:
+    """FILE is an assessment's name when no such file exists and it is either a kept name or
+    not named like a file (then the workspace says which names it has)."""
+    if Path(given).exists():
+        return False
+    return given in workspace.names() or Path(given).suffix.lower() not in WORKBOOK_SUFFIXES
