@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("devolve: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `devolve history | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: say so in one line; the traceback is there on request
         if os.environ.get("DEVOLVE_DEBUG"):
             raise

@@ -127,12 +127,12 @@ def sample_assessment() -> tuple[Assessment, ProblemReport]:
     return read_sample(rubric_from())
 
 
-def open_workspace(url: str | None = None) -> Workspace:
+def open_workspace(url: str | None = None, *, create: bool = True) -> Workspace:
     """The workspace at ``url`` (else ``DEVOLVE_WORKSPACE``, else the user's own SQLite file),
-    made and brought up to date if need be."""
+    made (unless ``create`` is False) and brought up to date if need be."""
     from devolve.workspace.store import Workspace
 
-    return Workspace(url)
+    return Workspace(url, create=create)
 
 
 def import_workbook(workspace: Workspace, path: str | Path, *, name: str | None = None,
@@ -146,6 +146,28 @@ def import_workbook(workspace: Workspace, path: str | Path, *, name: str | None 
     return workspace.import_assessment(assessment, chosen, source=shown), warnings
 
 
+def import_into(workspace: Workspace, path: str | Path, into: str, *, rubric: PathLike | None = None,
+                scenario: PathLike | None = None, display_name: str | None = None
+                ) -> tuple[int, dict[str, dict[str, int]], ProblemReport]:
+    """A revised workbook brought into the assessment called ``into``: what differs is written
+    as that assessment's next revision, every change audited (a score the workbook no longer has
+    is removed). Returns the new revision, the changes counted by kind and by what changed
+    (``{"added": {"score": 3}, …}``) and the workbook's warnings."""
+    from devolve.workspace.rows import assessment_rows, differences
+
+    shown = display_name or Path(path).name
+    assessment, warnings = read_input(path, rubric=rubric, scenario=scenario, display_name=shown)
+    opened = workspace.open(into)
+    counted: dict[str, dict[str, int]] = {}
+    for change in differences(assessment_rows(opened.assessment), assessment_rows(assessment)):
+        kind = "added" if change.old is None else "removed" if change.new is None else "changed"
+        if change.subject == "scenario" and kind == "removed":
+            continue  # scenarios are kept by name
+        counted.setdefault(kind, {}).setdefault(change.subject, 0)
+        counted[kind][change.subject] += 1
+    return workspace.save(opened, assessment), counted, warnings
+
+
 def export_workbook(workspace: Workspace, name: str, out: str | Path, *, scenario: str | None = None) -> Opened:
     """An assessment in the workspace written as an input workbook that reads back the same."""
     opened = workspace.open(name, scenario)
@@ -154,15 +176,19 @@ def export_workbook(workspace: Workspace, name: str, out: str | Path, *, scenari
 
 
 def plan_in_workspace(workspace: Workspace, assessment: Assessment, plan: Plan, *, name: str,
-                      source: str | None = None, command: str | None = None) -> PlanRecord:
+                      opened: Opened | None = None, source: str | None = None,
+                      command: str | None = None) -> PlanRecord:
     """Keep a plan, and the assessment it is for, in the workspace.
 
-    The assessment is the one called ``name`` when its content is the same (whatever the
-    scenario: the plan keeps its own); otherwise it is imported first, as ``name`` or, when that
-    name holds something else, ``name (2)``, ``name (3)``…
+    A plan of an assessment ``opened`` from the workspace is kept with it, at the revision read.
+    A plan of a workbook is kept with the assessment called ``name`` when its content is the
+    same (whatever the scenario: the plan keeps its own); otherwise the workbook is imported
+    first, as ``name`` or, when that name holds something else, ``name (2)``, ``name (3)``…
     """
     from devolve.workspace.rows import assessment_rows
 
+    if opened is not None:
+        return workspace.record_plan(opened.name, assessment, plan, revision=opened.revision, command=command)
     chosen = name
     mine = _content(assessment_rows(assessment))
     taken = set(workspace.names())
@@ -175,6 +201,16 @@ def plan_in_workspace(workspace: Workspace, assessment: Assessment, plan: Plan, 
     else:
         workspace.import_assessment(assessment, chosen, source=source)
     return workspace.record_plan(chosen, assessment, plan, command=command)
+
+
+def rerun_plan(workspace: Workspace, plan_id: int, progress: Progress | None = None) -> tuple[PlanRecord, Plan]:
+    """A kept plan made again from exactly what it was made from (assessment, scenario and
+    rubric as they were), and kept beside it."""
+    kept = workspace.plan(plan_id)
+    plan = plan_and_explain(kept.assessment, progress)
+    record = workspace.record_plan(kept.record.assessment, kept.assessment, plan, revision=kept.record.revision,
+                                   command=f"devolve workspace plan {plan_id} --rerun")
+    return record, plan
 
 
 def _content(rows: dict) -> dict:

@@ -29,9 +29,11 @@ def test_every_command_works_with_no_flags(devolve, own_workspace, sample_path, 
     capsys.readouterr()
     assert devolve(["workspace", "list"]) == 0
     listed = capsys.readouterr().out
-    assert "Calderbridge cabinet: 49 services, 14 neighbourhoods" in listed
-    assert "(3 where assessors are more than a level apart: to discuss)" in listed
-    assert "locked by Strategy Officer (KH)" in listed and "copied from 'Calderbridge draft'" in listed
+    assert "Calderbridge cabinet (revision 1, locked by Strategy Officer (KH) on " in listed
+    assert "(Cabinet, 12 January 2027)): 49 services, 14 neighbourhoods" in listed
+    assert "by 6 assessor(s): Community Development Manager (AS), Consultant in Public Health" in listed
+    assert "3 score(s) where assessors are more than a level apart, to discuss" in listed
+    assert "copied from 'Calderbridge draft'" in listed
     assert devolve(["history"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "Strategy Officer (KH): [Calderbridge cabinet] locked it (Cabinet, 12 January 2027)" in lines[0]
@@ -47,7 +49,7 @@ def test_an_import_is_named_after_its_file_and_a_bad_file_keeps_nothing(devolve,
     assert "broken.xlsx" in capsys.readouterr().err
     devolve(["workspace", "list"])
     listed = capsys.readouterr().out
-    assert "sample_services:" in listed and "broken" not in listed
+    assert "sample_services (revision 1)" in listed and "broken" not in listed
 
 
 @pytest.mark.parametrize(("args", "said"), [
@@ -59,6 +61,10 @@ def test_an_import_is_named_after_its_file_and_a_bad_file_keeps_nothing(devolve,
     (["workspace", "list", "--workspace", "mysql://server/db"], "SQLite or PostgreSQL, not mysql"),
     (["workspace", "list", "--workspace", "postgresql://nobody@127.0.0.1:1/devolve"], "cannot be opened"),
     (["workspace", "list", "--workspace", "not-a-database.sqlite"], "cannot be opened (DatabaseError: file is not a database)"),
+    (["workspace", "list", "--workspace", "typo/workspace.sqlite"], "there is no workspace at"),
+    (["history", "--workspace", "typo/workspace.sqlite"], "there is no workspace at"),
+    (["assess", "sample_services"], "there is no file 'sample_services'; to plan an assessment kept in your "
+                                    "workspace, add --workspace"),
 ])
 def test_workspace_trouble_is_one_plain_line_and_exit_2(devolve, own_workspace, tmp_path, monkeypatch, capsys,
                                                         args, said):
@@ -90,7 +96,7 @@ def test_assess_keeps_the_run_and_its_plan(devolve, own_workspace, sample_path, 
 
     assert devolve(["assess", str(sample_path), "--workspace"]) == 0
     assert "Kept as plan 1 of 'sample_services'" in capsys.readouterr().err
-    assert devolve(["assess", "sample_services", "--workspace", "--out", str(tmp_path / "plan.xlsx")]) == 0
+    assert devolve(["assess", "--workspace", "sample_services", "--out", str(tmp_path / "plan.xlsx")]) == 0
     assert "Kept as plan 2 of 'sample_services'" in capsys.readouterr().err
     with Workspace() as workspace:
         plans = workspace.plans("sample_services")
@@ -101,3 +107,44 @@ def test_assess_keeps_the_run_and_its_plan(devolve, own_workspace, sample_path, 
         assert kept.assessment == read_assessment(sample_path)[0] and kept.plan.decisions
     devolve(["history", "sample_services"])
     assert "plan 2: " in capsys.readouterr().out
+    again = tmp_path / "again.xlsx"
+    assert devolve(["workspace", "plan", "1", "--rerun", "--out", str(again)]) == 0
+    said = capsys.readouterr().out
+    assert "Plan 1 of 'sample_services' (revision 1)" in said and "Made again as plan 3: " in said
+    assert "the same decisions" in said  # the same inputs give the same plan
+    assert read_assessment(again)[0] == read_assessment(sample_path)[0]
+
+
+def test_history_limit_must_be_a_count(devolve, own_workspace, capsys):
+    assert devolve(["history", "--limit", "-3"]) == 2
+    assert "a whole number, 0 or more, not '-3'" in capsys.readouterr().err
+
+
+def test_a_kept_assessment_is_planned_with_its_own_rubric(devolve, own_workspace, sample_path, capsys):
+    devolve(["workspace", "import", str(sample_path), "--name", "Draft"])
+    capsys.readouterr()
+    assert devolve(["assess", "Draft", "--workspace", "--rubric", "tailored.toml"]) == 2
+    assert "--rubric is for planning a workbook" in capsys.readouterr().err
+
+
+def test_a_revised_workbook_brought_into_an_assessment_is_audited_change_by_change(devolve, own_workspace,
+                                                                                   sample_path, tmp_path, capsys):
+    import openpyxl
+
+    devolve(["workspace", "import", str(sample_path), "--name", "Draft"])
+    revised = tmp_path / "revised.xlsx"
+    book = openpyxl.load_workbook(sample_path)
+    headers = [c.value for c in book["Activities"][1]]
+    row = next(r for r in range(2, book["Activities"].max_row + 1)
+               if book["Activities"].cell(r, headers.index("outcomes") + 1).value not in (None, 0))
+    before = book["Activities"].cell(row, headers.index("outcomes") + 1).value
+    book["Activities"].cell(row, headers.index("outcomes") + 1).value = 0
+    book.save(revised)
+    capsys.readouterr()
+    assert devolve(["workspace", "import", str(revised), "--into", "Draft"]) == 0
+    assert "Brought revised.xlsx into 'Draft' (now revision 2): changed 1 score." in capsys.readouterr().out
+    devolve(["history", "Draft"])
+    assert "outcomes · " in (latest := capsys.readouterr().out.splitlines()[0])
+    assert f"value: {before} → 0" in latest
+    assert devolve(["workspace", "import", str(revised), "--into", "Draft"]) == 0
+    assert "nothing changed" in capsys.readouterr().out

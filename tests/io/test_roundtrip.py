@@ -190,3 +190,27 @@ def test_saved_workbook_is_readable_like_any_new_file(small_assessment, tmp_path
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_an_assessor_s_rationale_per_criterion_is_kept_named_on_their_row(small_assessment, tmp_path):
+    """An app may take one rationale per criterion; a workbook row has one: each is written
+    named by its criterion, never one credited to all."""
+    from devolve.core.domain import Score
+    from devolve.core.terms import ScoreSource
+
+    first = small_assessment.activities[0]
+    scores = tuple(s for s in first.scores if s.source == ScoreSource.DEFAULT or s.criterion.value not in (
+        "outcomes", "partnership"))
+    scores += (Score(criterion="outcomes", value=3, source=ScoreSource.ASSESSED, assessor="Jo",
+                     rationale="residents know the streets"),
+               Score(criterion="partnership", value=1, source=ScoreSource.ASSESSED, assessor="Jo",
+                     rationale="no partner yet"))
+    scores = tuple(s for s in scores if not (s.source == ScoreSource.DEFAULT and s.criterion.value in (
+        "outcomes", "partnership")))
+    changed = small_assessment.replace(activities=(first.replace(scores=scores), *small_assessment.activities[1:]))
+    path = tmp_path / "notes.xlsx"
+    write_workbook(changed, path)
+    back = read_assessment(path)[0].activities[0]
+    assert {s.criterion.value: s.rationale for s in back.scores if s.assessor == "Jo"} == {
+        "outcomes": "outcomes: residents know the streets; partnership: no partner yet",
+        "partnership": "outcomes: residents know the streets; partnership: no partner yet"}

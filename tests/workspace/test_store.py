@@ -308,3 +308,137 @@ store.Workspace({workspace_url!r}).import_assessment(assessment, "Calderbridge d
             for table in (t.services, t.changes, t.rubrics, t.assessments):
                 assert c.scalar(select(func.count()).select_from(table)) == 0, table.name
         after.import_assessment(read_assessment(sample_path)[0], "Calderbridge draft")  # and it works again
+
+
+class TestWhatAStaleWriterMayNotDo:
+    """Found in review: ways a writer working from an older read could overwrite or lose others' work."""
+
+    def test_choose_a_scenario_another_officer_has_just_chosen_against(self, imported, sample):
+        for name in ("Option A", "Option B"):
+            imported.save_scenario("Calderbridge draft", sample.scenario.replace(name=name), seen=imported.open(
+                "Calderbridge draft").revision)
+        read = imported.open("Calderbridge draft").revision
+        imported.save_scenario("Calderbridge draft", sample.scenario.replace(name="Option A"), seen=read, use=True,
+                               by="Ann")
+        with pytest.raises(Conflict, match="Ann changed assessment Calderbridge draft \\(scenario\\)"):
+            imported.save_scenario("Calderbridge draft", sample.scenario.replace(name="Option B"), seen=read,
+                                   use=True, by="Bob")
+        assert imported.open("Calderbridge draft").assessment.scenario.name == "Option A"
+
+    def test_add_a_score_to_a_service_another_officer_removed(self, imported):
+        read = imported.open("Calderbridge draft")
+        gone = read.assessment.services[-1].service_id
+        without = read.assessment.replace(
+            services=read.assessment.services[:-1],
+            activities=tuple(a for a in read.assessment.activities if a.service_id != gone),
+            priorities=tuple(p.replace(services={s: v for s, v in p.services.items() if s != gone})
+                             for p in read.assessment.priorities))
+        imported.save(read, without, by="Ann")
+        mine = _with_score(read.assessment, f"{gone}:delivery", "Bob", 4)
+        with pytest.raises(Conflict, match=f"Ann changed service {gone}"):
+            imported.save(read, mine, by="Bob")
+
+    def test_remove_a_service_another_officer_has_just_scored(self, imported):
+        read = imported.open("Calderbridge draft")
+        gone = read.assessment.services[-1].service_id
+        imported.record_scores("Calderbridge draft", [edit(4, service=gone)], seen=read.revision, by="Bob")
+        without = read.assessment.replace(
+            services=read.assessment.services[:-1],
+            activities=tuple(a for a in read.assessment.activities if a.service_id != gone),
+            priorities=tuple(p.replace(services={s: v for s, v in p.services.items() if s != gone})
+                             for p in read.assessment.priorities))
+        with pytest.raises(Conflict, match=f"Bob changed score {gone} · delivery · outcomes · Sam"):
+            imported.save(read, without, by="Ann")
+        assert any(s.service_id == gone for s in imported.open("Calderbridge draft").assessment.services)
+
+    def test_a_plan_is_kept_at_the_revision_it_was_made_from(self, imported, sample, tiny_plan):
+        from devolve.usecases import plan_in_workspace
+
+        read = imported.open("Calderbridge draft")
+        imported.record_scores("Calderbridge draft", [edit(1)], seen=read.revision, by="Jo")  # during the solve
+        record = plan_in_workspace(imported, read.assessment, tiny_plan, name="Calderbridge draft", opened=read)
+        assert (record.assessment, record.revision) == ("Calderbridge draft", read.revision)
+        assert imported.names() == ["Calderbridge draft"]
+
+
+def _with_score(assessment, activity_id, assessor, value):
+    from devolve.core.domain import Score
+    from devolve.core.terms import ScoreSource
+
+    def rescored(a):
+        if a.activity_id != activity_id:
+            return a
+        kept = tuple(s for s in a.scores if not (s.criterion == OUTCOMES and s.source == ScoreSource.DEFAULT))
+        return a.replace(scores=kept + (Score(criterion=OUTCOMES, value=value, source=ScoreSource.ASSESSED,
+                                              assessor=assessor),))
+    return assessment.replace(activities=tuple(rescored(a) for a in assessment.activities))
+
+
+def test_a_change_of_order_alone_is_kept(imported):
+    read = imported.open("Calderbridge draft")
+    reordered = read.assessment.replace(services=tuple(reversed(read.assessment.services)))
+    revision = imported.save(read, reordered)
+    assert revision == read.revision + 1
+    assert imported.open("Calderbridge draft").assessment.services == reordered.services
+
+
+def test_a_value_entered_alone_keeps_the_rationale_and_a_blank_clears_it(imported):
+    first = imported.record_scores("Calderbridge draft", [edit(1, rationale="pilot failed", evidence="report")],
+                                   seen=1)
+    second = imported.record_scores("Calderbridge draft", [edit(2)], seen=first)
+    imported.record_scores("Calderbridge draft", [edit(2, evidence="")], seen=second)
+    activity = next(a for a in imported.open("Calderbridge draft").assessment.activities
+                    if a.activity_id == "ASC02:delivery")
+    (sams,) = [s for s in activity.scores_for(OUTCOMES) if s.assessor == "Sam"]
+    assert (sams.value, sams.rationale, sams.evidence) == (2, "pilot failed", None)
+
+
+def test_a_new_assessor_comes_after_the_activity_s_others(imported):
+    imported.record_scores("Calderbridge draft", [edit(1, assessor="Second Officer", service="ASC01",
+                                                       stage=Stage.PRIORITISATION)], seen=1)
+    with imported.engine.connect() as c:
+        places = dict(c.execute(select(t.scores.c.assessor, t.scores.c.position).where(
+            t.scores.c.service_id == "ASC01", t.scores.c.stage == "prioritisation",
+            t.scores.c.criterion == "outcomes")).all())
+    assert places["Second Officer"] == max(places.values()) and len(set(places.values())) == len(places)
+
+
+def test_names_are_found_however_they_were_spaced(imported):
+    assert imported.open("  Calderbridge   draft ").name == "Calderbridge draft"
+
+
+def test_officers_importing_at_once_with_a_new_rubric_all_succeed(workspace_url, sample):
+    failures: list[BaseException] = []
+
+    def officer(i: int) -> None:
+        try:
+            with Workspace(workspace_url) as mine:
+                mine.import_assessment(sample, f"Draft {i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+
+    Workspace(workspace_url).close()
+    threads = [threading.Thread(target=officer, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not failures, failures
+    with Workspace(workspace_url) as ws:
+        assert ws.names() == [f"Draft {i}" for i in range(4)]
+
+
+def test_reading_never_waits_for_another_officer_s_write(tmp_path, sample):
+    """SQLite: an officer's long write holds the write lock; opening and reading go on meanwhile."""
+    import time
+
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite'}"
+    with Workspace(url) as ws:
+        ws.import_assessment(sample, "Calderbridge draft")
+        with ws.engine.connect().execution_options(writing=True) as writer, writer.begin():
+            writer.execute(t.assessments.update().values(lock_note="being written"))
+            start = time.perf_counter()
+            with Workspace(url) as reader:
+                assert reader.names() == ["Calderbridge draft"]
+                assert reader.open("Calderbridge draft").assessment == sample
+            assert time.perf_counter() - start < 5

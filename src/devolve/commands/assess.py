@@ -23,7 +23,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
             "(the assessment sheets plus Plan, Decisions, Limits, Neighbourhoods summary and Retained)."
         ),
     )
-    p.add_argument("file", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv); with "
+    p.add_argument("file", nargs="?", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv); with "
                    "--workspace, or the name of an assessment kept there")
     p.add_argument("--scenario", help="scenario settings (.toml) overriding the workbook's Scenario sheet")
     p.add_argument("--rubric", help="rubric file (.toml); default: the default rubric devolve ships with")
@@ -33,6 +33,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--workspace", nargs="?", const="", metavar="URL",
                    help="keep the run and its plan in a workspace (no URL: $DEVOLVE_WORKSPACE, else your own)")
     p.add_argument("--name", help="with --workspace: the assessment's name there (default: the file's name)")
+    p.set_defaults(usage=p.format_usage())
     return p
 
 
@@ -58,11 +59,29 @@ def run(args: argparse.Namespace) -> int:
     if out is not None and refuse_output(out, args.force, "the plan (--out)"):
         return 2
 
+    if args.file is None and args.workspace:  # `assess --workspace NAME`: the name was taken for the URL
+        args.file, args.workspace = args.workspace, ""
+    if args.file is None:
+        print(f"{args.usage}devolve assess: error: give the workbook to plan (FILE), or with --workspace the name "
+              "of an assessment kept there", file=sys.stderr)
+        return 2
+    if args.workspace is None and not Path(args.file).exists() and Path(args.file).suffix.lower() not in WORKBOOK_SUFFIXES:
+        print(f"devolve: there is no file '{args.file}'; to plan an assessment kept in your workspace, add "
+              "--workspace", file=sys.stderr)
+        return 2
+
     progress = Progress()
     with open_workspace(args.workspace or None) if args.workspace is not None else nullcontext() as workspace:
         stored = workspace is not None and _names_a_kept_assessment(args.file, workspace)
+        opened = None
         if stored:
-            assessment = workspace.open(args.file).assessment  # fast: no progress line needed
+            for flag, given in (("--rubric", args.rubric), ("--name", args.name)):
+                if given is not None:
+                    print(f"devolve: '{args.file}' is kept in the workspace with its own rubric and name; {flag} "
+                          "is for planning a workbook", file=sys.stderr)
+                    return 2
+            opened = workspace.open(args.file)
+            assessment = opened.assessment  # fast: no progress line needed
             if args.scenario is not None:
                 assessment = assessment.replace(scenario=load_scenario(args.scenario, assessment))
         else:
@@ -82,9 +101,13 @@ def run(args: argparse.Namespace) -> int:
         progress.done()
         if workspace is not None:
             command = f"devolve assess {args.file}" + (f" --scenario {args.scenario}" if args.scenario else "")
-            record = plan_in_workspace(workspace, assessment, plan, command=command,
-                                       name=args.file if stored else (args.name or Path(args.file).stem),
+            wanted = args.file if stored else (args.name or Path(args.file).stem)
+            record = plan_in_workspace(workspace, assessment, plan, command=command, name=wanted, opened=opened,
                                        source=None if stored else Path(args.file).name)
+            if record.assessment != wanted:
+                print(f"devolve: {Path(args.file).name} differs from '{wanted}' in the workspace, so it was kept as "
+                      f"'{record.assessment}'; devolve workspace import {args.file} --into \"{wanted}\" brings its "
+                      "changes into it instead", file=sys.stderr)
             print(f"Kept as plan {record.id} of '{record.assessment}' in {workspace.where}", file=sys.stderr)
 
     if plan.diagnosis:

@@ -16,15 +16,25 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "assessment, or of the whole workspace.",
     )
     p.add_argument("name", nargs="?", metavar="NAME", help="one assessment (default: all of them)")
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="show the newest N entries (default 50; 0: all)")
+    p.add_argument("--limit", type=_count, default=50, metavar="N", help="show the newest N entries (default 50; 0: all)")
     add_workspace_option(p)
     return p
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a whole number, 0 or more, not '{text}'")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
     from devolve.usecases import local, open_workspace
 
-    with open_workspace(args.workspace) as workspace:
+    with open_workspace(args.workspace, create=args.workspace is None) as workspace:
         found = workspace.changes(args.name, limit=args.limit or None)
         if not found:
             print(f"Nothing has happened yet in {workspace.where}.")
@@ -48,11 +58,11 @@ def describe(change) -> str:
     if change.action == "planned":
         p = change.new
         value = f"{p['objective']:.1f} benefit units" if p.get("objective") is not None else "no plan"
-        gap = f", within {p['gap']:.2%} of the best possible" if p.get("gap") is not None else ""
+        gap = f", {p['gap']:.2%} from the best possible" if p.get("gap") is not None else ""
         return (f"{change.target}: {p['status']}, {p['decisions']} decisions, {value}{gap} "
                 f"(scenario '{p['scenario']}')")
     if change.action == "chose":
-        return f"plans with scenario '{change.new}' (was '{change.old}')"
+        return f"chose to plan with scenario '{change.new}' (was '{change.old}')"
     if change.field is None:
         row = change.new if change.action == "added" else change.old
         return f"{change.action} {change.subject} {change.target}: {_value(row)}"

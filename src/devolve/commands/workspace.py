@@ -39,7 +39,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
     imp = actions.add_parser("import", help="keep a workbook as a new assessment")
     imp.add_argument("file", type=Path, metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
-    imp.add_argument("--name", help="what to call it in the workspace (default: the file's name)")
+    named = imp.add_mutually_exclusive_group()
+    named.add_argument("--name", help="what to call it in the workspace (default: the file's name)")
+    named.add_argument("--into", metavar="NAME", help="bring a revised workbook's changes into the assessment NAME "
+                       "(its next revision, every change in its history) instead of keeping a new one")
     imp.add_argument("--rubric", type=Path, metavar="RUBRIC.toml", help="score against this rubric instead of the default")
     imp.add_argument("--scenario", type=Path, metavar="SCENARIO.toml", help="scenario settings overriding the workbook's")
     add_workspace_option(imp)
@@ -59,6 +62,15 @@ def add_parser(sub) -> argparse.ArgumentParser:
     add_workspace_option(lock)
     lock.set_defaults(act=_lock)
 
+    plan = actions.add_parser("plan", help="show a kept plan; write its plan workbook; make it again")
+    plan.add_argument("plan_id", type=int, metavar="ID", help="the plan's number (devolve history lists them)")
+    plan.add_argument("--out", type=Path, metavar="PLAN.xlsx", help="write the plan workbook, as it was made")
+    plan.add_argument("--force", action="store_true", help="overwrite PLAN.xlsx if it exists")
+    plan.add_argument("--rerun", action="store_true",
+                      help="make the plan again from exactly what it was made from, and keep it beside it")
+    add_workspace_option(plan)
+    plan.set_defaults(act=_plan)
+
     copy = actions.add_parser("copy", help="copy an assessment to a new name, to work on it further")
     copy.add_argument("name", metavar="NAME", help="the assessment to copy")
     copy.add_argument("new", metavar="NEW", help="the copy's name")
@@ -70,7 +82,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from devolve.usecases import open_workspace
 
-    with open_workspace(args.workspace) as workspace:
+    # a path given by hand must exist, unless this command is the one that makes it: a typo is
+    # not an empty workspace
+    create = args.workspace is None or args.action in ("init", "import")
+    with open_workspace(args.workspace, create=create) as workspace:
         return args.act(workspace, args)
 
 
@@ -89,18 +104,36 @@ def _list(workspace, args) -> int:
         return 0
     print(f"Assessments in {workspace.where}:")
     for s in found:
-        state = f"locked by {s.locked_by} on {local(s.locked_at)}" if s.locked_at else f"revision {s.revision}"
-        origin = f", copied from '{s.copied_from}'" if s.copied_from else ""
-        discuss = f" ({s.to_discuss} where assessors are more than a level apart: to discuss)" if s.to_discuss else ""
-        print(f"  {s.name}: {s.services} services, {s.neighbourhoods} neighbourhoods, {s.scores} assessed scores "
-              f"by {len(s.assessors)} assessor(s){discuss}; scenario '{s.scenario}'; {state}; last changed "
-              f"{local(s.last_change)}{origin}")
+        state = f"revision {s.revision}"
+        if s.locked_at:
+            state += f", locked by {s.locked_by} on {local(s.locked_at)}" + (f" ({s.lock_note})" if s.lock_note else "")
+        origin = f"; copied from '{s.copied_from}'" if s.copied_from else ""
+        who = ", ".join(s.assessors[:6]) + (f" and {len(s.assessors) - 6} more" if len(s.assessors) > 6 else "")
+        discuss = f"; {s.to_discuss} score(s) where assessors are more than a level apart, to discuss" \
+            if s.to_discuss else ""
+        print(f"  {s.name} ({state}): {s.services} services, {s.neighbourhoods} neighbourhoods, {s.scores} assessed "
+              f"scores by {len(s.assessors)} assessor(s){': ' + who if who else ''}{discuss}; plans with scenario "
+              f"'{s.scenario}'; last changed {local(s.last_change)}{origin}")
     return 0
 
 
 def _import(workspace, args) -> int:
     from devolve.present.problems import print_problems
-    from devolve.usecases import import_workbook
+    from devolve.usecases import import_into, import_workbook
+
+    if args.into is not None:
+        revision, counted, warnings = import_into(workspace, args.file, args.into, rubric=args.rubric,
+                                                  scenario=args.scenario)
+        if warnings.problems:
+            print_problems(warnings, file=sys.stderr)
+        if not counted:
+            print(f"'{args.into}' already holds everything in {args.file.name}: nothing changed.")
+            return 0
+        said = "; ".join(f"{kind} " + ", ".join(f"{n} {subject}{'' if n == 1 else 's'}" for subject, n in found.items())
+                         for kind, found in counted.items())
+        print(f"Brought {args.file.name} into '{args.into}' (now revision {revision}): {said}. "
+              f"devolve history \"{args.into}\" shows each change.")
+        return 0
 
     summary, warnings = import_workbook(workspace, args.file, name=args.name, rubric=args.rubric,
                                         scenario=args.scenario)
@@ -122,6 +155,37 @@ def _export(workspace, args) -> int:
         return cannot_write(args.out, exc)
     print(f"Wrote '{opened.name}' (revision {opened.revision}, scenario '{opened.assessment.scenario.name}') "
           f"to {args.out}")
+    return 0
+
+
+def _plan(workspace, args) -> int:
+    from devolve.commands.output import Progress
+    from devolve.usecases import local, rerun_plan, write_plan_workbook
+
+    if args.out is not None and refuse_output(args.out, args.force, "the plan (--out)"):
+        return 2
+    kept = workspace.plan(args.plan_id)
+    r = kept.record
+    value = "no plan" if r.objective is None else f"{r.objective:.1f} benefit units"
+    gap = "" if r.gap is None else f", {r.gap:.2%} from the best possible"
+    print(f"Plan {r.id} of '{r.assessment}' (revision {r.revision}), made by {r.recorded_by} on "
+          f"{local(r.recorded_at)}{' with ' + r.command if r.command else ''}: {r.status}, {r.decisions} decisions, "
+          f"{value}{gap}; scenario '{r.scenario_name}'; inputs {r.inputs_digest[:12]}")
+    if args.out is not None:
+        try:
+            write_plan_workbook(kept.assessment, kept.plan, args.out)
+        except OSError as exc:
+            return cannot_write(args.out, exc)
+        print(f"Plan workbook written to {args.out}")
+    if args.rerun:
+        progress = Progress()
+        again, plan = rerun_plan(workspace, args.plan_id, progress)
+        progress.done()
+        before = {(d.activity_id, d.neighbourhood_id, d.configuration) for d in kept.plan.decisions}
+        after = {(d.activity_id, d.neighbourhood_id, d.configuration) for d in plan.decisions}
+        same = "the same decisions" if before == after else \
+            f"{len(before ^ after)} decision(s) differ ({len(after - before)} new, {len(before - after)} gone)"
+        print(f"Made again as plan {again.id}: {again.status}, {same}")
     return 0
 
 

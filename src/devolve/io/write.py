@@ -15,7 +15,7 @@ from devolve.assess.decompose import default_cost_shares
 from devolve.core.domain import Activity, Assessment, Neighbourhood, Priorities, Service
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import SETTINGS_BY_KEY, Scenario, settings_of
-from devolve.core.terms import CRITERIA, ActivityKey, Kind, ScoreSource
+from devolve.core.terms import CRITERIA, ActivityKey, Criterion, Kind, ScoreSource
 from devolve.io.columns import (
     ACTIVITIES,
     COLUMNS,
@@ -124,10 +124,21 @@ def _activities_table(
                 [a.service_id, a.stage.value, a.cost_share if share_given else None,
                  "yes" if a.must_retain else None, a.retain_reason, assessor]
                 + [values.get(c) for c in CRITERIA]
-                + [scores[0].rationale if scores else None, scores[0].evidence if scores else None]
+                + [_one_note([(s.criterion, s.rationale) for s in scores]),
+                   _one_note([(s.criterion, s.evidence) for s in scores])]
                 + [a.extra.get(k) for k in extras]
             )
     return headers + extras, kinds + [None] * len(extras), rows
+
+
+def _one_note(notes: list[tuple[Criterion, str | None]]) -> str | None:
+    """An assessor's rationale (or evidence) for one row: theirs as it is when every criterion
+    has the same (as a workbook row gives it), else each criterion's, named, so none is lost or
+    credited to another criterion (an app may take one per criterion)."""
+    said = [(c, text) for c, text in notes if text]
+    if len({text for _, text in said}) <= 1 and len(said) in (0, len(notes)):
+        return said[0][1] if said else None
+    return "; ".join(f"{c.value}: {text}" for c, text in said)
 
 
 def _neighbourhoods_table(

@@ -42,15 +42,21 @@ def workspace_url(given: str | None = None) -> str:
 
 
 def shown(url: str) -> str:
-    """A workspace's URL as people may see it: a file's path, a server's URL without its password."""
+    """A workspace's URL as people may see it: a file's path, a server's URL as they would write
+    it (without the driver devolve chose, or the password)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
-    return parsed.render_as_string(hide_password=True)
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
 
 
-def engine_for(url: str) -> Engine:
-    """An engine on ``url``; a SQLite file (and its folder) is made if missing.
+class NoWorkspace(WorkspaceError):
+    pass
+
+
+def engine_for(url: str, *, create: bool = True) -> Engine:
+    """An engine on ``url``; a SQLite file (and its folder) is made if missing, unless ``create``
+    is False (then a missing file is a :class:`NoWorkspace`: most likely a mistyped path).
 
     SQLite is set up so that every transaction really is one: SQLAlchemy emits BEGIN (IMMEDIATE
     for writes, so two writers queue instead of failing half-way), foreign keys are enforced
@@ -64,6 +70,9 @@ def engine_for(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
+            if not create and not Path(parsed.database).exists():
+                raise NoWorkspace(f"there is no workspace at {parsed.database}: check the path, or make one there "
+                                  "with devolve workspace init --workspace PATH")
             folder = Path(parsed.database).parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -116,9 +125,16 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def bring_up_to_date(engine: Engine, target: str = "head") -> None:
-    """Apply every migration the workspace lacks, in one transaction, one opener at a time."""
+    """Apply every migration the workspace lacks, in one transaction, one opener at a time.
+
+    An up-to-date workspace is only read, so opening it never waits for another officer's write.
+    """
     from alembic import command
 
+    if target == "head":
+        with engine.connect() as connection:
+            if current_revision(connection) == head_revision():
+                return
     with engine.connect().execution_options(writing=True) as connection:
         with connection.begin():
             if engine.dialect.name == "postgresql":

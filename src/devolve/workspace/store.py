@@ -113,6 +113,7 @@ class Summary:
     copied_from: str | None
     locked_at: datetime | None
     locked_by: str | None
+    lock_note: str | None
     last_change: datetime
 
 
@@ -128,7 +129,10 @@ class Opened:
 
 @dataclass(frozen=True)
 class ScoreEdit:
-    """One assessor's score for one criterion of one activity; ``value`` None withdraws it."""
+    """One assessor's score for one criterion of one activity; ``value`` None withdraws it.
+
+    A rationale or evidence left None keeps what the assessor wrote before; "" clears it.
+    """
 
     service_id: str
     stage: Stage
@@ -191,9 +195,11 @@ def who() -> str:
 class Workspace:
     """One workspace: open it once, then read and write assessments by name."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, create: bool = True):
+        """Open the workspace at ``url`` (see :func:`workspace_url`). ``create`` False refuses a
+        workspace file that does not exist yet, so a mistyped path is not taken for an empty one."""
         self.url = workspace_url(url)
-        self.engine = engine_for(self.url)
+        self.engine = engine_for(self.url, create=create)
         try:
             bring_up_to_date(self.engine)
         except WorkspaceError:
@@ -219,17 +225,28 @@ class Workspace:
 
     # --- reading
 
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """One consistent view for a read of several tables: PostgreSQL's default would let a
+        write committed half-way through show in the later tables (SQLite's transaction already
+        sees one snapshot)."""
+        c = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            c = c.execution_options(isolation_level="REPEATABLE READ")
+        with c, c.begin():
+            yield c
+
     def names(self) -> list[str]:
-        with self.engine.connect() as c:
+        with self._reading() as c:
             return list(c.scalars(select(t.assessments.c.name).order_by(t.assessments.c.name)))
 
     def summaries(self) -> list[Summary]:
-        with self.engine.connect() as c:
+        with self._reading() as c:
             rows = c.execute(select(t.assessments).order_by(t.assessments.c.name)).mappings().all()
             return [self._summary(c, r) for r in rows]
 
     def summary(self, name: str) -> Summary:
-        with self.engine.connect() as c:
+        with self._reading() as c:
             return self._summary(c, self._row(c, name))
 
     def _summary(self, c: Connection, row) -> Summary:
@@ -242,7 +259,8 @@ class Workspace:
                                     .distinct().order_by(t.scores.c.assessor)))
         parent = c.scalar(select(t.assessments.c.name).where(t.assessments.c.id == row["copied_from"])) \
             if row["copied_from"] is not None else None
-        last = c.scalar(select(func.max(t.changes.c.at)).where(t.changes.c.assessment_id == aid))
+        last = c.scalar(select(func.max(t.changes.c.at)).where(t.changes.c.assessment_id == aid,
+                                                                t.changes.c.action != "planned"))
         spread = func.max(t.scores.c.value) - func.min(t.scores.c.value)
         apart = (select(spread).where(t.scores.c.assessment_id == aid)
                  .group_by(t.scores.c.service_id, t.scores.c.stage, t.scores.c.criterion)
@@ -253,12 +271,12 @@ class Workspace:
             assessors=tuple(a or "unnamed assessor" for a in assessors),
             to_discuss=c.scalar(select(func.count()).select_from(apart.subquery())) or 0, scenario=row["scenario_name"],
             created_at=row["created_at"], created_by=row["created_by"], source=row["source"],
-            copied_from=parent, locked_at=row["locked_at"], locked_by=row["locked_by"],
+            copied_from=parent, locked_at=row["locked_at"], locked_by=row["locked_by"], lock_note=row["lock_note"],
             last_change=last or row["created_at"])
 
     def open(self, name: str, scenario: str | None = None) -> Opened:
         """The assessment called ``name`` read back, planning with its scenario (or the one named)."""
-        with self.engine.connect() as c, c.begin():
+        with self._reading() as c:
             row = self._row(c, name)
             rows = self._rows(c, row["id"])
             rubric = self._rubric(c, row["rubric_digest"])
@@ -266,10 +284,10 @@ class Workspace:
         if (chosen,) not in rows["scenario"]:
             raise NotFound(f"'{name}' has no scenario called '{chosen}' (it has: "
                            f"{', '.join(k[0] for k in rows['scenario'])})")
-        return Opened(name, row["revision"], rows_assessment(rubric, rows, chosen), row["locked_at"] is not None)
+        return Opened(row["name"], row["revision"], rows_assessment(rubric, rows, chosen), row["locked_at"] is not None)
 
     def scenarios(self, name: str) -> list[str]:
-        with self.engine.connect() as c:
+        with self._reading() as c:
             aid = self._row(c, name)["id"]
             return list(c.scalars(select(t.scenarios.c.name).where(t.scenarios.c.assessment_id == aid)
                                   .order_by(t.scenarios.c.name)))
@@ -279,7 +297,7 @@ class Workspace:
         query = (select(t.changes, t.assessments.c.name.label("assessment"))
                  .join(t.assessments, t.assessments.c.id == t.changes.c.assessment_id)
                  .order_by(t.changes.c.at.desc(), t.changes.c.id.desc()))
-        with self.engine.connect() as c:
+        with self._reading() as c:
             if name is not None:
                 query = query.where(t.changes.c.assessment_id == self._row(c, name)["id"])
             if since is not None:
@@ -289,6 +307,7 @@ class Workspace:
             return [_change(r) for r in c.execute(query).mappings()]
 
     def _row(self, c: Connection, name: str, *, for_update: bool = False):
+        name = _tidy(name)
         query = select(t.assessments).where(t.assessments.c.name == name)
         if for_update:
             query = query.with_for_update()
@@ -327,14 +346,15 @@ class Workspace:
         if row["locked_at"] is not None:
             raise Locked(f"'{name}' was locked by {row['locked_by']} on {local(row['locked_at'])}"
                          f"{' (' + row['lock_note'] + ')' if row['lock_note'] else ''} and cannot change; "
-                         f"copy it to a new name to work on it (devolve workspace copy '{name}' NEW)")
+                         f"copy it to a new name to work on it (devolve workspace copy \"{row['name']}\" NEW)")
         return row
 
     def _keep_rubric(self, c: Connection, rubric: Rubric) -> str:
         content = rubric_content(rubric)
         found = digest(content)
         if c.scalar(select(t.rubrics.c.digest).where(t.rubrics.c.digest == found)) is None:
-            c.execute(insert(t.rubrics).values(digest=found, name=rubric.name, content=content, recorded_at=now()))
+            c.execute(_insert_once(c, t.rubrics).values(digest=found, name=rubric.name, content=content,
+                                                         recorded_at=now()))
         self._rubrics.setdefault(found, rubric)
         return found
 
@@ -349,7 +369,7 @@ class Workspace:
             with self._writing() as c:
                 if c.scalar(select(t.assessments.c.id).where(t.assessments.c.name == name)) is not None:
                     raise NameTaken(f"the workspace already has an assessment called '{name}'; choose another "
-                                    "name (--name), or open that one")
+                                    "name (--name), or bring the file's changes into it (--into)")
                 aid = c.execute(insert(t.assessments).values(
                     name=name, rubric_digest=self._keep_rubric(c, assessment.rubric),
                     scenario_name=assessment.scenario.name, revision=1, created_at=at, created_by=by,
@@ -363,7 +383,9 @@ class Workspace:
                     assessment_id=aid, revision=1, at=at, by=by, action="imported", subject="assessment",
                     target=name, new_value={"source": source, **counts}))
                 return self._summary(c, self._row(c, name))
-        except IntegrityError as exc:
+        except IntegrityError as exc:  # another officer imported under the same name a moment ago
+            if "name" not in str(exc.orig):
+                raise
             raise NameTaken(f"the workspace already has an assessment called '{name}'") from exc
 
     def save(self, opened: Opened, assessment: Assessment, *, by: str | None = None) -> int:
@@ -403,8 +425,8 @@ class Workspace:
                 current = c.execute(select(t.scores).where(_key_of(t.scores, "score", aid, key))).mappings().first()
                 old = _from_db("score", current) if current is not None else None
                 new = None if e.value is None else {
-                    "position": old["position"] if old else self._next_position(c, aid, key),
-                    "value": e.value, "rationale": e.rationale, "evidence": e.evidence}
+                    "position": old["position"] if old else self._next_position(c, aid, key), "value": e.value,
+                    "rationale": _kept(e.rationale, old, "rationale"), "evidence": _kept(e.evidence, old, "evidence")}
                 if old != new:
                     found.append(RowChange("score", key, old, new))
             return self._apply(c, row, found, seen, by or who())
@@ -416,7 +438,8 @@ class Workspace:
         known = c.scalar(select(t.scores.c.position).where(same, t.scores.c.assessor == assessor).limit(1))
         if known is not None:
             return known
-        return (c.scalar(select(func.max(t.scores.c.position)).where(same)) or -1) + 1
+        last = c.scalar(select(func.max(t.scores.c.position)).where(same))
+        return 0 if last is None else last + 1
 
     def _apply(self, c: Connection, row, found: list[RowChange], seen: int, by: str, *,
                scenario: str | None = None) -> int:
@@ -424,11 +447,10 @@ class Workspace:
         if not found and scenario is None:
             return row["revision"]
         if seen != row["revision"]:
-            mine = {(f.subject, f.target) for f in found}
             theirs = [_change({**r, "assessment": row["name"]}) for r in c.execute(
                 select(t.changes).where(t.changes.c.assessment_id == aid, t.changes.c.revision > seen)
                 .order_by(t.changes.c.id)).mappings()]
-            clash = [ch for ch in theirs if (ch.subject, ch.target) in mine or ch.action in ("imported", "copied")]
+            clash = _clashes(found, theirs, choosing=scenario is not None)
             if clash:
                 raise Conflict(row["name"], seen, clash)
         revision, at = row["revision"] + 1, now()
@@ -447,9 +469,11 @@ class Workspace:
                            target=f.target, field=field, old_value=old, new_value=new)
                       for field, old, new in f.fields()]
         if scenario is not None:
-            audit.append(dict(assessment_id=aid, revision=revision, at=at, by=by, action="chose", subject="scenario",
-                              target=scenario, field="scenario", old_value=row["scenario_name"], new_value=scenario))
-        c.execute(insert(t.changes), audit)
+            audit.append(dict(assessment_id=aid, revision=revision, at=at, by=by, action="chose",
+                              subject="assessment", target=row["name"], field="scenario",
+                              old_value=row["scenario_name"], new_value=scenario))
+        if audit:  # a change of order alone is kept, but is not a change of what was said
+            c.execute(insert(t.changes), audit)
         c.execute(update(t.assessments).where(t.assessments.c.id == aid)
                   .values(revision=revision, **({"scenario_name": scenario} if scenario else {})))
         return revision
@@ -467,9 +491,10 @@ class Workspace:
             chosen = scenario.name if use and scenario.name != row["scenario_name"] else None
             return self._apply(c, row, found, seen, by or who(), scenario=chosen)
 
-    def record_plan(self, name: str, assessment: Assessment, plan: Plan, *, by: str | None = None,
-                    command: str | None = None) -> PlanRecord:
-        """Keep a plan made for the assessment called ``name``, with the exact inputs it came from.
+    def record_plan(self, name: str, assessment: Assessment, plan: Plan, *, revision: int | None = None,
+                    by: str | None = None, command: str | None = None) -> PlanRecord:
+        """Keep a plan made for the assessment called ``name`` as read at ``revision`` (default:
+        its revision now), with the exact inputs it came from.
 
         A locked assessment takes plans too: planning changes nothing in it.
         """
@@ -481,11 +506,12 @@ class Workspace:
             rubric = self._keep_rubric(c, assessment.rubric)
             if c.scalar(select(t.inputs.c.digest).where(t.inputs.c.digest == parts["assessment"])) is None:
                 content = assessment.model_dump_json(exclude={"rubric", "scenario"}).encode("utf-8")
-                c.execute(insert(t.inputs).values(digest=parts["assessment"], content=zlib.compress(content),
-                                                  recorded_at=at))
+                c.execute(_insert_once(c, t.inputs).values(digest=parts["assessment"],
+                                                           content=zlib.compress(content), recorded_at=at))
             seconds = plan.build_seconds + plan.solve_seconds + plan.extract_seconds
             pid = c.execute(insert(t.plans).values(
-                assessment_id=row["id"], assessment_revision=row["revision"], recorded_at=at, recorded_by=by,
+                assessment_id=row["id"], assessment_revision=revision if revision is not None else row["revision"],
+                recorded_at=at, recorded_by=by,
                 scenario_name=assessment.scenario.name, scenario=scenario_settings(assessment.scenario),
                 inputs_digest=parts["inputs"], assessment_digest=parts["assessment"],
                 scenario_digest=parts["scenario"], rubric_digest=rubric, method=plan.method.value,
@@ -502,7 +528,7 @@ class Workspace:
 
     def plans(self, name: str | None = None, *, limit: int | None = None) -> list[PlanRecord]:
         """Kept plans, newest first: of one assessment, or of all."""
-        with self.engine.connect() as c:
+        with self._reading() as c:
             query = select(t.plans.c.id).order_by(t.plans.c.recorded_at.desc(), t.plans.c.id.desc())
             if name is not None:
                 query = query.where(t.plans.c.assessment_id == self._row(c, name)["id"])
@@ -512,7 +538,7 @@ class Workspace:
 
     def plan(self, plan_id: int) -> RecordedPlan:
         """A kept plan, and the assessment exactly as it was planned: it can be shown or re-run."""
-        with self.engine.connect() as c:
+        with self._reading() as c:
             row = c.execute(select(t.plans).where(t.plans.c.id == plan_id)).mappings().first()
             if row is None:
                 raise NotFound(f"the workspace has no plan {plan_id}")
@@ -539,13 +565,13 @@ class Workspace:
         with self._writing() as c:
             row = self._row(c, name, for_update=True)
             if row["locked_at"] is not None:
-                raise Locked(f"'{name}' is already locked (by {row['locked_by']} on {local(row['locked_at'])})")
+                raise Locked(f"'{row['name']}' is already locked (by {row['locked_by']} on {local(row['locked_at'])})")
             at = now()
             c.execute(update(t.assessments).where(t.assessments.c.id == row["id"])
                       .values(locked_at=at, locked_by=by, lock_note=note))
             c.execute(insert(t.changes).values(
                 assessment_id=row["id"], revision=row["revision"], at=at, by=by, action="locked",
-                subject="assessment", target=name, new_value=note))
+                subject="assessment", target=row["name"], new_value=note))
 
     def copy(self, name: str, new: str, *, by: str | None = None) -> Summary:
         """A new assessment called ``new`` with everything ``name`` holds now, free to change."""
@@ -572,11 +598,56 @@ class Workspace:
             return self._summary(c, self._row(c, new))
 
 
+def _insert_once(c: Connection, table: Table):
+    """An insert of content-addressed rows that another writer may have made a moment ago:
+    the same digest is the same content, so theirs stands."""
+    if c.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as insert_pg
+
+        return insert_pg(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as insert_sqlite
+
+    return insert_sqlite(table).on_conflict_do_nothing()
+
+
+def _tidy(name: str) -> str:
+    """A name as kept: spaces at the ends dropped and runs of spaces made one, so "Draft " finds "Draft"."""
+    return " ".join(name.split())
+
+
 def _checked_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = _tidy(name)
     if not name or len(name) > 200:
         raise WorkspaceError("an assessment needs a name of 1 to 200 characters")
     return name
+
+
+def _kept(given: str | None, old: dict[str, Any] | None, field: str) -> str | None:
+    if given is None:
+        return old[field] if old else None
+    return given or None
+
+
+PARENTS = {"activity": "service", "score": "service", "priorities": "neighbourhood"}
+"""A row removed with its parent: a service takes its activities and scores with it."""
+
+
+def _clashes(mine: Sequence[RowChange], theirs: Sequence[Change], *, choosing: bool) -> list[Change]:
+    """Their changes since the writer read the assessment that the writer's would overwrite or
+    lose: the same row; a parent they removed under a row the writer adds or changes; a row they
+    added or changed under a parent the writer removes; the scenario in use, both choosing one."""
+    rows = {(f.subject, f.target) for f in mine}
+    parents = {(PARENTS[f.subject], f.key[0]) for f in mine if f.subject in PARENTS}
+    removing = {(f.subject, f.target) for f in mine if f.new is None}
+    found = []
+    for ch in theirs:
+        parent = (PARENTS[ch.subject], ch.target.split(" · ")[0]) if ch.subject in PARENTS else None
+        if ((ch.subject, ch.target) in rows
+                or (ch.action == "removed" and (ch.subject, ch.target) in parents)
+                or (parent is not None and parent in removing)
+                or (choosing and ch.action == "chose")):
+            found.append(ch)
+    return found
 
 
 def _key_of(table: Table, subject: str, aid: int, key: Key):
