@@ -1,5 +1,5 @@
 """Entry point for `streamlit run streamlit_app.py`: the pages live in devolve.app."""
 
-from devolve.app.home import main
+from devolve.app.main import run
 
-main()
+run()

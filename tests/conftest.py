@@ -56,6 +56,14 @@ def sample_path():
 
 
 @pytest.fixture(scope="session")
+def sample(sample_path) -> Assessment:
+    """The bundled sample council, read."""
+    from devolve.io.read import read_assessment
+
+    return read_assessment(sample_path)[0]
+
+
+@pytest.fixture(scope="session")
 def checkout() -> Path:
     """The checkout's root, for its scripts, docs and entry point (never for the package's files)."""
     return ROOT

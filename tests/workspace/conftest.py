@@ -8,13 +8,6 @@ import pytest
 from devolve.workspace.store import Workspace
 
 
-@pytest.fixture(scope="session")
-def sample(sample_path):
-    from devolve.io.read import read_assessment
-
-    return read_assessment(sample_path)[0]
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def workspace_url(request, tmp_path) -> str:
     if request.param == "sqlite":
