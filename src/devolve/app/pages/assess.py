@@ -9,8 +9,7 @@ from devolve.app.state import ASSESSOR, current, remember, remembered, seen, sho
 from devolve.core.terms import CRITERIA, Stage
 from devolve.usecases import Conflict, ScoreEdit, WorkspaceError
 
-PENDING = "assess_pending"
-"""Session key: scores refused by a conflict and why, kept so the officer can apply them again."""
+PENDING = "assess_pending"  # session key: scores a conflict refused, and why, to apply again
 
 st.title("Assess")
 opened = current()

@@ -7,10 +7,17 @@ import pandas as pd
 import streamlit as st
 
 from devolve.app.state import PLAN, current, pounds, workspace
-from devolve.core.terms import STAGES
+from devolve.core.terms import BENEFITS, STAGES, Stage
 from devolve.present.tables import checks_table, fates_table, limits_table, reached
 from devolve.present.words import obstacle_lines
-from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace
+from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace, plan_model, replan_with_weights
+
+
+@st.cache_resource(show_spinner="Building the model…", max_entries=8)
+def _model(inputs: str, _assessment):
+    """The built model of one set of inputs (by their digest), shared by every session and never
+    changed: a re-plan makes a new model from it."""
+    return plan_model(_assessment)
 
 st.title("Plan")
 opened = current()
@@ -54,12 +61,16 @@ if plan.diagnosis:
 
 d = plan.decisions
 a, b, c, e = st.columns(4)
-a.metric("Value of the plan", f"{plan.objective:,.1f} benefit units" if plan.objective is not None else "none")
+a.metric("Value (benefit units)", f"{plan.objective:,.1f}" if plan.objective is not None else "none",
+         help="Benefit units: the weighted outcomes, partnership, resilience and volunteer-time benefits "
+         "(docs/model.md, section 3).")
 b.metric("Devolved a year", pounds(sum(x.annual_cost for x in d)))
 c.metric("Residents reached", f"{reached(plan):,}")
 e.metric("Volunteer hours a year", f"{sum(x.volunteer_hours for x in d):,.0f}")
-gap = "" if plan.gap is None else f", within {plan.gap:.2%} of the best possible"
-st.caption(f"Plan {kept.record.id}: {plan.status.value}{gap} ({plan.method.value}, {plan.solver}); "
+proof = {"optimal": "proven the best possible", "within gap": f"proven within {plan.gap or 0:.2%} of the best possible",
+         "feasible": f"within {plan.gap or 0:.2%} of the best possible when the time ran out"}.get(
+    plan.status.value, plan.status.value)
+st.caption(f"Plan {kept.record.id}: {proof} ({plan.method.value}, {plan.solver}); "
            f"{len(d)} decisions through {len(plan.partnerships)} partnerships." +
            (f" A uniform offer everywhere would cost {plan.price_of_uniformity:,.1f} benefit units."
             if plan.price_of_uniformity is not None else ""))
@@ -73,8 +84,8 @@ if counts.empty:
 else:
     grid = counts.groupby(["Service", "Activity"]).size().reset_index(name="Neighbourhoods")
     base = alt.Chart(grid).encode(
-        x=alt.X("Activity:N", sort=[s.label for s in STAGES], title=None),
-        y=alt.Y("Service:N", title=None),
+        x=alt.X("Activity:N", sort=[s.label for s in STAGES], title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+        y=alt.Y("Service:N", title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=["Service", "Activity", "Neighbourhoods"],
     )
     heat = base.mark_rect().encode(color=alt.Color("Neighbourhoods:Q", scale=alt.Scale(scheme="blues"),
@@ -83,9 +94,41 @@ else:
         text="Neighbourhoods:Q",
         color=alt.condition(alt.datum.Neighbourhoods > grid["Neighbourhoods"].max() / 2,
                             alt.value("white"), alt.value("black")))
-    st.altair_chart((heat + labels).properties(height=max(200, 22 * grid["Service"].nunique())),
-                    width="stretch")
+    st.altair_chart((heat + labels).properties(height=alt.Step(24)), width="stretch")
     st.caption("Each cell counts the neighbourhoods an activity is devolved to; the number is written in it.")
+
+st.subheader("Try other weights")
+st.caption("The plan again in about a second, with the weights moved (shares adding up to 1) and the "
+           "budgets and limits as they are. Nothing is kept until you save the weights as a scenario and "
+           "make the plan again.")
+total = sum(planned.scenario.weights.values())
+words = {"outcomes": "Outcomes", "partnership": "Partnership", "resilience": "Resilience",
+         "volunteer_time": "Volunteer time"}
+cols = st.columns(len(BENEFITS))
+tried = {b: cols[i].slider(words[b.value], 0.0, 1.0, round(planned.scenario.weights[b] / total, 2), 0.05,
+                           key=f"try-{b.value}") for i, b in enumerate(BENEFITS)}
+if sum(tried.values()) > 0 and any(abs(tried[b] - planned.scenario.weights[b] / total) > 1e-9 for b in BENEFITS):
+    weights = {b: v / sum(tried.values()) for b, v in tried.items()}
+    with st.spinner("Re-planning…"):
+        again = replan_with_weights(_model(kept.record.inputs_digest, planned), weights, start=plan)
+    before = {(x.activity_id, x.neighbourhood_id, x.configuration) for x in d}
+    after = {(x.activity_id, x.neighbourhood_id, x.configuration) for x in again.decisions}
+    a, b, c = st.columns(3)
+    a.metric("Decisions with these weights", len(again.decisions), len(again.decisions) - len(d))
+    b.metric("Devolved a year", pounds(sum(x.annual_cost for x in again.decisions)))
+    c.metric("Decisions that change", len(before ^ after))
+    if before != after:
+        places = {h.neighbourhood_id: h.name for h in planned.neighbourhoods}
+        arrangements = {cfg.key: cfg.name for cfg in planned.rubric.configurations}
+
+        def row(change: str, key: tuple[str, str, str]) -> dict[str, str]:
+            service, stage = key[0].split(":")
+            return {"Change": change, "Service": names.get(service, service), "Activity": Stage(stage).label,
+                    "Neighbourhood": places.get(key[1], key[1]), "Arrangement": arrangements.get(key[2], key[2])}
+
+        st.dataframe(pd.DataFrame([row("added", k) for k in sorted(after - before)]
+                                  + [row("dropped", k) for k in sorted(before - after)]),
+                     hide_index=True, width="stretch")
 
 st.subheader("Fate of each activity")
 st.dataframe(fates_table(planned, plan), hide_index=True, width="stretch")
