@@ -89,7 +89,7 @@ def shoot(page, name: str, tmp_path: Path) -> None:
 def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_path, tmp_path):
     from playwright.sync_api import expect
 
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1024, "height": 800})  # the narrowest screen it must work on
     page.set_default_timeout(30_000)
     page.goto(app_url)
     expect(page.get_by_role("heading", name="Inventory")).to_be_visible()

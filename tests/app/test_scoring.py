@@ -42,3 +42,16 @@ def test_everyone_s_scores_say_how_the_plan_s_score_was_reached(sample):
     assert scoring.everyone(untouched, Consensus.MEDIAN).iloc[0]["Outcomes"].endswith("(default)")
     full, partly, discuss = scoring.progress(sample.activities)
     assert full + partly == len(sample.activities) and discuss == 3
+
+
+def test_tables_for_people_write_pounds_shares_and_units():
+    from devolve.app.tables import for_people
+
+    frame = pd.DataFrame({"Limit": ["Transition budget", "Hours in N01"], "Used": [924450.17, 765.0],
+                          "Limit value": [1_000_000.0, 7200.0], "Unit": ["£", "hours"],
+                          "Used (%)": [0.9244, float("nan")], "Set-up (£)": [39762, -2.9]})
+    shown = for_people(frame)
+    assert list(shown["Used"]) == ["£924,450", "765 hours"]
+    assert list(shown["Limit value"]) == ["£1,000,000", "7,200 hours"]
+    assert list(shown["Used (%)"]) == ["92.4%", ""]
+    assert list(shown["Set-up (£)"]) == ["£39,762", "−£3"]

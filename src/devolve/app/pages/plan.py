@@ -8,7 +8,8 @@ import streamlit as st
 
 from devolve.app.state import PLAN, current, pounds, workspace
 from devolve.core.terms import BENEFITS, STAGES, Stage
-from devolve.present.tables import checks_table, fates_table, limits_table, reached
+from devolve.app.tables import for_people
+from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table, reached
 from devolve.present.words import obstacle_lines
 from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace, plan_model, replan_with_weights
 
@@ -130,9 +131,25 @@ if sum(tried.values()) > 0 and any(abs(tried[b] - planned.scenario.weights[b] / 
                                   + [row("dropped", k) for k in sorted(before - after)]),
                      hide_index=True, width="stretch")
 
+st.subheader("Neighbourhood by neighbourhood")
+per_place = neighbourhoods_table(planned, plan)
+st.dataframe(for_people(per_place[[c for c in per_place.columns if ":" not in c and c != "Neighbourhood id"]]),
+             hide_index=True, width="stretch")
+place = st.selectbox("What one neighbourhood gets", planned.neighbourhoods, format_func=lambda n: n.name)
+own = [x for x in d if x.neighbourhood_id == place.neighbourhood_id]
+arrangement = {cfg.key: cfg.name for cfg in planned.rubric.configurations}
+if own:
+    st.dataframe(pd.DataFrame({
+        "Service": names[x.service_id], "Activity": x.stage.label, "Arrangement": arrangement[x.configuration],
+        "£ a year": pounds(x.annual_cost), "Residents reached": f"{x.residents:,.0f}",
+        "Volunteer hours a year": f"{x.volunteer_hours:,.0f}",
+    } for x in own), hide_index=True, width="stretch")
+else:
+    st.info(f"Nothing is devolved in {place.name}.")
+
 st.subheader("Fate of each activity")
-st.dataframe(fates_table(planned, plan), hide_index=True, width="stretch")
+st.dataframe(fates_table(planned, plan).drop(columns=["Service id"]), hide_index=True, width="stretch")
 st.subheader("Checks a cabinet would make")
 st.dataframe(checks_table(planned, plan), hide_index=True, width="stretch")
-st.subheader("Limits")
-st.dataframe(limits_table(planned, plan), hide_index=True, width="stretch")
+st.subheader("Limits, and what a little more would be worth")
+st.dataframe(for_people(limits_table(planned, plan)), hide_index=True, width="stretch")
