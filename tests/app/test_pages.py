@@ -146,3 +146,29 @@ def test_moving_a_weight_re_plans_from_the_built_model(app):
     assert not app.exception and not app.error, [e.value for e in app.error]
     metrics = {m.label: m for m in app.metric}
     assert "Decisions that change" in metrics and int(metrics["Decisions that change"].value) > 0
+
+
+@pytest.mark.slow
+def test_the_whole_path_upload_assess_scenario_plan_export(app, sample_path):
+    app.file_uploader[0].set_value(("client.xlsx", sample_path.read_bytes(),
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    app.text_input[0].input("Client council")
+    next(b for b in app.button if b.label == "Keep it in the workspace").click().run()
+    page(app, "assess")
+    app.text_input[0].input("Jo Bloggs").run()
+    score_one(app, 4, "residents run it already")
+    page(app, "scenario")
+    app.number_input[0].set_value(600_000.0)  # the transition budget
+    next(b for b in app.button if b.label == "Save and use this scenario").click().run()
+    assert not app.error, [e.value for e in app.error]
+    page(app, "plan")
+    next(b for b in app.button if b.label == "Make the plan").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    page(app, "export")
+    assert any(b.label.startswith("Download plan 1") for b in app.get("download_button"))
+    with Workspace() as ws:
+        (record,) = ws.plans("Client council")
+        kept = ws.plan(record.id)
+        assert kept.assessment.scenario.transition_budget == 600_000
+        assert any(s.assessor == "Jo Bloggs" and s.value == 4 for a in kept.assessment.activities for s in a.scores)
+        assert sum(x.transition_cost for x in kept.plan.decisions) <= 600_000

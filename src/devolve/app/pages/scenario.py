@@ -55,6 +55,15 @@ with st.form("scenario"):
                                                "uniform": "the same everywhere"}[o.value])
     consensus = left.radio("Several assessors' scores become", list(Consensus), horizontal=True,
                            index=list(Consensus).index(scenario.consensus), format_func=lambda c: c.value)
+    offered_all = opened.assessment.rubric.configurations
+    on_offer = right.multiselect(
+        "Partnership arrangements on offer", [c.key for c in offered_all],
+        default=list(scenario.configurations) or [c.key for c in offered_all],
+        format_func=lambda key: next(c.name for c in offered_all if c.key == key))
+    collective = left.slider("Smallest share of devolved activities run by collective arrangements", 0.0, 1.0,
+                             float(scenario.min_collective_share), 0.05)
+    floor = right.number_input("Equity floor: devolved activities each neighbourhood gets at least", min_value=0,
+                               value=int(scenario.min_devolved_per_neighbourhood), step=1)
     st.subheader("Solver")
     left, right = st.columns(2)
     seconds = left.number_input("Time limit (seconds)", min_value=1.0, max_value=3600.0,
@@ -66,6 +75,8 @@ with st.form("scenario"):
         shares = sum(raw.values())
         if shares <= 0:
             st.error("At least one weight must be above 0.")
+        elif not on_offer:
+            st.error("Offer at least one partnership arrangement.")
         elif not name.strip():
             st.error("The scenario needs a name.")
         else:
@@ -74,7 +85,8 @@ with st.form("scenario"):
                     name=name.strip(), weights={b: raw[b] / shares for b in BENEFITS}, transition_budget=transition,
                     contingency_reserve=reserve, running_cost_limit=running, capacity_use=capacity,
                     residents_share=residents, offer=offer, consensus=consensus, time_limit_seconds=seconds,
-                    relative_gap=gap)
+                    relative_gap=gap, min_collective_share=collective, min_devolved_per_neighbourhood=int(floor),
+                    configurations=() if len(on_offer) == len(offered_all) else tuple(on_offer))
                 ws.save_scenario(opened.name, changed, seen=read, use=True)
             except (Conflict, WorkspaceError) as exc:
                 st.error(str(exc))
