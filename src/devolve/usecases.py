@@ -159,13 +159,13 @@ def open_workspace(url: str | None = None, *, create: bool = True) -> Workspace:
 
 def import_workbook(workspace: Workspace, path: str | Path, *, name: str | None = None,
                     rubric: PathLike | None = None, scenario: PathLike | None = None,
-                    display_name: str | None = None) -> tuple[Summary, ProblemReport]:
+                    display_name: str | None = None, by: str | None = None) -> tuple[Summary, ProblemReport]:
     """A workbook kept in the workspace as a new assessment (named after the file unless
     ``name`` is given), with its warnings. A workbook with errors is not kept at all."""
     shown = display_name or Path(path).name
     assessment, warnings = read_input(path, rubric=rubric, scenario=scenario, display_name=shown)
     chosen = name or Path(shown).stem
-    return workspace.import_assessment(assessment, chosen, source=shown), warnings
+    return workspace.import_assessment(assessment, chosen, source=shown, by=by), warnings
 
 
 def import_into(workspace: Workspace, path: str | Path, into: str, *, rubric: PathLike | None = None,
@@ -199,7 +199,7 @@ def export_workbook(workspace: Workspace, name: str, out: str | Path, *, scenari
 
 def plan_in_workspace(workspace: Workspace, assessment: Assessment, plan: Plan, *, name: str,
                       opened: Opened | None = None, source: str | None = None,
-                      command: str | None = None) -> PlanRecord:
+                      command: str | None = None, by: str | None = None) -> PlanRecord:
     """Keep a plan, and the assessment it is for, in the workspace.
 
     A plan of an assessment ``opened`` from the workspace is kept with it, at the revision read.
@@ -210,7 +210,8 @@ def plan_in_workspace(workspace: Workspace, assessment: Assessment, plan: Plan, 
     from devolve.workspace.rows import assessment_rows
 
     if opened is not None:
-        return workspace.record_plan(opened.name, assessment, plan, revision=opened.revision, command=command)
+        return workspace.record_plan(opened.name, assessment, plan, revision=opened.revision, command=command,
+                                     by=by)
     chosen = name
     mine = _content(assessment_rows(assessment))
     taken = set(workspace.names())
@@ -221,8 +222,8 @@ def plan_in_workspace(workspace: Workspace, assessment: Assessment, plan: Plan, 
         suffix += 1
         chosen = f"{name} ({suffix})"
     else:
-        workspace.import_assessment(assessment, chosen, source=source)
-    return workspace.record_plan(chosen, assessment, plan, command=command)
+        workspace.import_assessment(assessment, chosen, source=source, by=by)
+    return workspace.record_plan(chosen, assessment, plan, command=command, by=by)
 
 
 def rerun_plan(workspace: Workspace, plan_id: int, progress: Progress | None = None) -> tuple[PlanRecord, Plan]:

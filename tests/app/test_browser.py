@@ -142,6 +142,13 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     shoot(page, "5-weights", tmp_path)
     assert int(changed.get_by_test_id("stMetricValue").inner_text()) > 0  # the plan moved with the weight
 
+    for number, title in enumerate(("Neighbourhoods", "Scenario", "Export", "History"), start=6):
+        page.get_by_role("link", name=title).click()
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        idle(page)
+        assert not page.get_by_test_id("stException").count(), title
+        shoot(page, f"{number}-{title.lower()}", tmp_path)
+
 
 def idle(page) -> None:
     """Wait until the app has finished running (Streamlit shows a running indicator meanwhile)."""

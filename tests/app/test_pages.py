@@ -120,6 +120,8 @@ def test_a_scenario_is_saved_by_name_with_weights_adding_to_one(app):
 
 @pytest.mark.slow
 def test_plan_export_and_history(app):
+    page(app, "assess")
+    app.text_input[0].input("Jo Bloggs").run()  # the officer's name goes with what they do
     page(app, "plan")
     next(b for b in app.button if b.label == "Make the plan").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
@@ -130,7 +132,7 @@ def test_plan_export_and_history(app):
     labels = [b.label for b in app.get("download_button")]
     assert any(label.startswith("Download plan 1") for label in labels)
     page(app, "history")
-    assert app.dataframe[0].value.iloc[0]["Plan"] == 1
+    assert app.dataframe[0].value.iloc[0]["Plan"] == 1 and app.dataframe[0].value.iloc[0]["By"] == "Jo Bloggs"
     next(b for b in app.button if b.label == "Lock this version").click().run()
     assert any("was locked by" in i.value for i in app.info)
     page(app, "assess")

@@ -79,6 +79,11 @@ def shown_now(opened: Opened) -> None:
     st.session_state.setdefault(SEEN, {})[opened.name] = opened.revision
 
 
+def officer() -> str | None:
+    """Who is at the keyboard, as they gave their name on the Assess page (else the login name)."""
+    return remembered(ASSESSOR)
+
+
 def pounds(value: float) -> str:
     """£ with thousands separators, as a council paper writes it."""
     sign = "−" if value < 0 else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from devolve.app.state import ASSESSMENT, PLAN, current, remember, workspace
+from devolve.app.state import ASSESSMENT, PLAN, current, officer, remember, workspace
 from devolve.present.history import describe
 from devolve.usecases import WorkspaceError, local
 
@@ -45,7 +45,7 @@ else:
         note = st.text_input("Why it is locked", placeholder="Cabinet, 12 January 2027")
         if st.form_submit_button("Lock this version"):
             try:
-                ws.lock(opened.name, note=note or None)
+                ws.lock(opened.name, note=note or None, by=officer())
             except WorkspaceError as exc:
                 st.error(str(exc))
             else:
@@ -54,7 +54,7 @@ with st.form("copy"):
     new = st.text_input("Name of the copy", placeholder=f"{opened.name} (next version)")
     if st.form_submit_button("Copy to a new version"):
         try:
-            summary = ws.copy(opened.name, new or f"{opened.name} (next version)")
+            summary = ws.copy(opened.name, new or f"{opened.name} (next version)", by=officer())
         except WorkspaceError as exc:
             st.error(str(exc))
         else:

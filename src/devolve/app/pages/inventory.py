@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from devolve.app import files
-from devolve.app.state import ASSESSMENT, SAMPLE_NAME, current, pounds, remember, remembered, workspace
+from devolve.app.state import ASSESSMENT, SAMPLE_NAME, current, officer, pounds, remember, remembered, workspace
 from devolve.present.problems import TABLE_COLUMNS, problem_cells, summary_line
 from devolve.usecases import WorkspaceError, import_workbook, sample_assessment
 
@@ -47,7 +47,7 @@ with st.expander("Start a new assessment from a workbook", expanded=False):
                 try:
                     with tempfile.TemporaryDirectory() as folder:
                         summary, _ = import_workbook(ws, files.as_file(upload.name, content, Path(folder)),
-                                                     name=name, display_name=upload.name)
+                                                     name=name, display_name=upload.name, by=officer())
                 except WorkspaceError as exc:
                     st.error(str(exc))
                 else:

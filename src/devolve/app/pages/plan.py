@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from devolve.app.state import PLAN, current, pounds, workspace
+from devolve.app.state import PLAN, current, officer, pounds, workspace
 from devolve.core.terms import BENEFITS, STAGES, Stage
 from devolve.app.tables import for_people
 from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table, reached
@@ -36,7 +36,8 @@ if st.button("Make the plan", type="primary",
             status.update(label="No plan", state="error")
             st.error("The assessment has no neighbourhoods: add them to the workbook's Neighbourhoods sheet.")
             st.stop()
-        record = plan_in_workspace(ws, assessment, plan, name=opened.name, opened=opened, command="app")
+        record = plan_in_workspace(ws, assessment, plan, name=opened.name, opened=opened, command="app",
+                                   by=officer())
         st.session_state[PLAN] = record.id
         status.update(label=f"Plan {record.id} made and kept", state="complete", expanded=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from devolve.app.state import current, pounds, seen, shown_now, workspace
+from devolve.app.state import current, officer, pounds, seen, shown_now, workspace
 from devolve.core.terms import BENEFITS, Consensus, Offer
 from devolve.usecases import Conflict, WorkspaceError
 
@@ -21,7 +21,7 @@ chosen = st.selectbox("Scenario in use", names, index=names.index(scenario.name)
 if chosen != scenario.name:
     other = ws.open(opened.name, chosen).assessment.scenario
     try:
-        ws.save_scenario(opened.name, other, seen=read, use=True)
+        ws.save_scenario(opened.name, other, seen=read, use=True, by=officer())
     except (Conflict, WorkspaceError) as exc:
         st.error(str(exc))
     else:
@@ -87,7 +87,7 @@ with st.form("scenario"):
                     residents_share=residents, offer=offer, consensus=consensus, time_limit_seconds=seconds,
                     relative_gap=gap, min_collective_share=collective, min_devolved_per_neighbourhood=int(floor),
                     configurations=() if len(on_offer) == len(offered_all) else tuple(on_offer))
-                ws.save_scenario(opened.name, changed, seen=read, use=True)
+                ws.save_scenario(opened.name, changed, seen=read, use=True, by=officer())
             except (Conflict, WorkspaceError) as exc:
                 st.error(str(exc))
             except ValueError as exc:
