@@ -118,6 +118,19 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     page.get_by_role("button", name="Save this score").click()
     # the table draws on a canvas; its cells are kept in the page for screen readers
     expect(page.locator("td", has_text="3 (Browser Officer)").first).to_be_attached(timeout=30_000)
+    idle(page)
+    # the officer's own grid, from the keyboard: governance, two cells right (unbundling), type a level
+    grid = page.get_by_test_id("stDataFrame").nth(1)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 52)  # the first body row's first cell
+    for key in ("ArrowRight", "ArrowRight", "Enter"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(200)
+    page.keyboard.type("2")
+    page.wait_for_timeout(200)
+    page.keyboard.press("Enter")
+    expect(page.locator("td", has_text="2 (Browser Officer)").first).to_be_attached(timeout=30_000)
     shoot(page, "2-assess", tmp_path)
 
     page.get_by_role("link", name="Plan").click()
