@@ -92,7 +92,7 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     page = browser.new_page(viewport={"width": 1024, "height": 800})  # the narrowest screen it must work on
     page.set_default_timeout(30_000)
     page.goto(app_url)
-    expect(page.get_by_role("heading", name="Inventory")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inventory", exact=True)).to_be_visible()
     expect(page.get_by_role("combobox", name="Assessment in hand")).to_have_value(
         "Calderbridge MBC (sample)")  # a first run: the sample
 
@@ -106,8 +106,8 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     expect(page.get_by_role("combobox", name="Assessment in hand")).to_have_value("Browser council")
     shoot(page, "1-inventory", tmp_path)
 
-    page.get_by_role("link", name="Assess").click()
-    expect(page.get_by_role("heading", name="Assess")).to_be_visible()
+    page.get_by_role("link", name="Assess", exact=True).click()
+    expect(page.get_by_role("heading", name="Assess", exact=True)).to_be_visible()
     who = page.get_by_role("textbox", name="Your name, as assessor", exact=True)
     who.fill("Browser Officer")
     who.press("Enter")
@@ -133,7 +133,7 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     expect(page.locator("td", has_text="2 (Browser Officer)").first).to_be_attached(timeout=30_000)
     shoot(page, "2-assess", tmp_path)
 
-    page.get_by_role("link", name="Plan").click()
+    page.get_by_role("link", name="Plan", exact=True).click()
     page.get_by_role("button", name="Make the plan").click()
     expect(page.get_by_text("Value (benefit units)")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("Fate of each activity")).to_be_visible()
@@ -156,7 +156,7 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     assert int(changed.get_by_test_id("stMetricValue").inner_text()) > 0  # the plan moved with the weight
 
     for number, title in enumerate(("Neighbourhoods", "Scenario", "Export", "History"), start=6):
-        page.get_by_role("link", name=title).click()
+        page.get_by_role("link", name=title, exact=True).click()
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         idle(page)
         assert not page.get_by_test_id("stException").count(), title
