@@ -8,10 +8,13 @@ from devolve.core.problems import InvalidInput, ProblemCode
 from devolve.io.read import read_assessment
 from devolve.io.resources import rubric_file
 from devolve.usecases import (
+    QUICK_GAP,
     CannotPlan,
     plan_and_explain,
+    plan_model,
     read_input,
     sample_assessment,
+    try_weights,
     validate_file,
     write_blank_template,
     write_plan_workbook,
@@ -43,6 +46,25 @@ def test_plan_and_explain_reports_progress(sample_path):
     assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.WITHIN_GAP)
     assert plan.decisions and plan.alternatives and plan.price_of_uniformity is not None
     assert said == ["Building model…", "Solving…", "Reading the plan…", "Explaining the plan…"]
+
+
+def test_trying_other_weights_keeps_the_plan_unless_a_better_one_is_found(sample):
+    from devolve.core.terms import Benefit
+    from devolve.optimise.check import check_plan
+    from devolve.optimise.solve import solve
+
+    model = plan_model(sample)
+    kept = solve(model)
+    decisions = lambda plan: {(x.activity_id, x.neighbourhood_id, x.configuration) for x in plan.decisions}  # noqa: E731
+    same = try_weights(model, sample.scenario.weights, kept)
+    assert decisions(same) == decisions(kept) and same.gap <= QUICK_GAP
+
+    weights = {b: 0.5 if b == Benefit.VOLUNTEER_TIME else w for b, w in sample.scenario.weights.items()}
+    moved = try_weights(model, weights, kept)
+    changed = model.with_weights(weights)
+    assert moved.status in (PlanStatus.OPTIMAL, PlanStatus.WITHIN_GAP) and moved.gap <= QUICK_GAP
+    assert decisions(moved) != decisions(kept)  # far more weight on volunteer time moves the plan
+    assert check_plan(changed.assessment, moved) == []
 
 
 def test_the_problem_report_is_a_csv_table(make_workbook, tmp_path):

@@ -144,9 +144,9 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
     shoot(page, "4-heatmap", tmp_path)
 
-    slider = page.get_by_role("slider").first
+    slider = page.get_by_role("slider").nth(3)  # volunteer time, from 0.10 to 0.50
     slider.focus()
-    for _ in range(9):
+    for _ in range(8):
         slider.press("ArrowRight")
     expect(page.get_by_text("Decisions that change")).to_be_visible(timeout=60_000)
     idle(page)

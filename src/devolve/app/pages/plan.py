@@ -11,7 +11,7 @@ from devolve.core.terms import BENEFITS, STAGES, Stage
 from devolve.app.tables import for_people
 from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table, reached
 from devolve.present.words import obstacle_lines
-from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace, plan_model, replan_with_weights
+from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace, plan_model, try_weights, QUICK_GAP
 
 
 @st.cache_resource(show_spinner="Building the model…", max_entries=8)
@@ -100,37 +100,49 @@ else:
     st.caption("Each cell counts the neighbourhoods an activity is devolved to; the number is written in it.")
 
 st.subheader("Try other weights")
-st.caption("The plan again in about a second, with the weights moved (shares adding up to 1) and the "
-           "budgets and limits as they are. Nothing is kept until you save the weights as a scenario and "
-           "make the plan again.")
+st.caption(f"The plan again in under a second, with the weights moved (shares adding up to 1) and the budgets "
+           f"and limits as they are. Decisions change only where the new weights make a better plan than plan "
+           f"{kept.record.id}; the plan found is proven within {QUICK_GAP:.0%} of the best possible. Nothing is kept "
+           "until you save the weights as a scenario and make the plan again.")
 total = sum(planned.scenario.weights.values())
 words = {"outcomes": "Outcomes", "partnership": "Partnership", "resilience": "Resilience",
          "volunteer_time": "Volunteer time"}
 cols = st.columns(len(BENEFITS))
 tried = {b: cols[i].slider(words[b.value], 0.0, 1.0, round(planned.scenario.weights[b] / total, 2), 0.05,
                            key=f"try-{b.value}") for i, b in enumerate(BENEFITS)}
-if sum(tried.values()) > 0 and any(abs(tried[b] - planned.scenario.weights[b] / total) > 1e-9 for b in BENEFITS):
+if sum(tried.values()) == 0:
+    st.warning("Give at least one benefit some weight.")
+elif any(abs(tried[b] - planned.scenario.weights[b] / total) > 1e-9 for b in BENEFITS):
     weights = {b: v / sum(tried.values()) for b, v in tried.items()}
     with st.spinner("Re-planning…"):
-        again = replan_with_weights(_model(kept.record.inputs_digest, planned), weights, start=plan)
-    before = {(x.activity_id, x.neighbourhood_id, x.configuration) for x in d}
-    after = {(x.activity_id, x.neighbourhood_id, x.configuration) for x in again.decisions}
-    a, b, c = st.columns(3)
-    a.metric("Decisions with these weights", len(again.decisions), len(again.decisions) - len(d))
-    b.metric("Devolved a year", pounds(sum(x.annual_cost for x in again.decisions)))
-    c.metric("Decisions that change", len(before ^ after))
-    if before != after:
-        places = {h.neighbourhood_id: h.name for h in planned.neighbourhoods}
-        arrangements = {cfg.key: cfg.name for cfg in planned.rubric.configurations}
+        again = try_weights(_model(kept.record.inputs_digest, planned), weights, plan)
+    if not again.status.has_plan:
+        st.warning("No plan was found with these weights in the time allowed: save them as a scenario and make "
+                   "the plan to give the solver longer.")
+    else:
+        before = {(x.activity_id, x.neighbourhood_id, x.configuration) for x in d}
+        after = {(x.activity_id, x.neighbourhood_id, x.configuration) for x in again.decisions}
+        a, b, c = st.columns(3)
+        a.metric("Decisions with these weights", len(again.decisions), len(again.decisions) - len(d),
+                 delta_color="off")
+        b.metric("Devolved a year", pounds(sum(x.annual_cost for x in again.decisions)))
+        c.metric("Decisions that change", len(before ^ after))
+        st.caption("Weights used: " + ", ".join(f"{words[b.value]} {w:.2f}" for b, w in weights.items()) +
+                   f". Proven within {again.gap or 0:.1%} of the best possible under these weights.")
+        if before == after:
+            st.success(f"Plan {kept.record.id} stands: no better plan was found under these weights.")
+        else:
+            places = {h.neighbourhood_id: h.name for h in planned.neighbourhoods}
+            arrangements = {cfg.key: cfg.name for cfg in planned.rubric.configurations}
 
-        def row(change: str, key: tuple[str, str, str]) -> dict[str, str]:
-            service, stage = key[0].split(":")
-            return {"Change": change, "Service": names.get(service, service), "Activity": Stage(stage).label,
-                    "Neighbourhood": places.get(key[1], key[1]), "Arrangement": arrangements.get(key[2], key[2])}
+            def row(change: str, key: tuple[str, str, str]) -> dict[str, str]:
+                service, stage = key[0].split(":")
+                return {"Change": change, "Service": names.get(service, service), "Activity": Stage(stage).label,
+                        "Neighbourhood": places.get(key[1], key[1]), "Arrangement": arrangements.get(key[2], key[2])}
 
-        st.dataframe(pd.DataFrame([row("added", k) for k in sorted(after - before)]
-                                  + [row("dropped", k) for k in sorted(before - after)]),
-                     hide_index=True, width="stretch")
+            st.dataframe(pd.DataFrame([row("added", k) for k in sorted(after - before)]
+                                      + [row("dropped", k) for k in sorted(before - after)]),
+                         hide_index=True, width="stretch")
 
 st.subheader("Neighbourhood by neighbourhood")
 per_place = neighbourhoods_table(planned, plan)
