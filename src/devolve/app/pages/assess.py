@@ -29,9 +29,10 @@ assessor = assessor.strip()
 
 full, partly, to_discuss = scoring.progress(assessment.activities)
 a, b, c = st.columns(3)
-a.metric("Activities assessed on every criterion", f"{full} of {len(assessment.activities)}")
-b.metric("Still on a default for some criterion", partly)
-c.metric("Scores to discuss (assessors over a level apart)", to_discuss)
+a.metric("Fully assessed", f"{full} of {len(assessment.activities)}",
+         help="Activities scored by an assessor on every criterion.")
+b.metric("On a default", partly, help="Activities still on the rubric's default for at least one criterion.")
+c.metric("Scores to discuss", to_discuss, help="Scores where assessors are more than a level apart.")
 
 left, right = st.columns(2)
 directorates = sorted({s.directorate for s in assessment.services})
@@ -68,7 +69,7 @@ if st.session_state.get(PENDING):
     if st.button("Apply mine again"):
         keep(refused)
 
-st.subheader("Everyone's scores")
+st.header("Everyone's scores")
 st.caption(f"The score the plan uses ({assessment.scenario.consensus.value} of the assessors, or the rubric's "
            "default), with the range where assessors differ.")
 st.dataframe(scoring.everyone(activities, assessment.scenario.consensus), hide_index=True, width="stretch")
@@ -80,11 +81,11 @@ if opened.locked:
     st.info(f"'{opened.name}' is locked, as it went to cabinet: copy it on the History page to change it.")
     st.stop()
 
-st.subheader(f"Your scores ({assessor})")
+st.header(f"Your scores ({assessor})")
 grid = scoring.my_grid(activities, assessor)
 edited = st.data_editor(
     grid, key=f"grid-{service.service_id}-{assessor}-{opened.revision}", hide_index=True, width="stretch",
-    disabled=[scoring.STAGE],
+    disabled=[scoring.STAGE], placeholder="",
     column_config={c.label: st.column_config.NumberColumn(
         c.label, min_value=rubric.scale_min, max_value=rubric.scale_max, step=1, help=rubric.criteria[c].question)
         for c in CRITERIA},
@@ -93,7 +94,7 @@ changes = scoring.edits_between(service.service_id, grid, edited, assessor)
 if changes:
     keep(changes)
 
-st.subheader("Score one activity, with the rubric beside it")
+st.header("Score one activity, with the rubric beside it")
 stage = st.selectbox("Activity", [x.stage for x in activities], format_func=lambda s: Stage(s).label)
 criterion = st.selectbox("Criterion", CRITERIA, format_func=lambda k: k.label)
 scale = rubric.criteria[criterion]

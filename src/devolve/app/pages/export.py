@@ -16,12 +16,12 @@ if opened is None:
     st.stop()
 ws = workspace()
 
-st.subheader("The assessment")
+st.header("The assessment")
 st.download_button(f"Download '{opened.name}' as a workbook (.xlsx)",
                    files.written(lambda path: export_workbook(ws, opened.name, path), ".xlsx"),
                    f"{opened.name}.xlsx", mime=XLSX)
 
-st.subheader("A plan")
+st.header("A plan")
 records = ws.plans(opened.name)
 if not records:
     st.info("No plan yet: make one on the Plan page.")

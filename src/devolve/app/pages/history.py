@@ -15,7 +15,7 @@ if opened is None:
     st.stop()
 ws = workspace()
 
-st.subheader("Plans")
+st.header("Plans")
 records = ws.plans(opened.name)
 if records:
     st.dataframe(pd.DataFrame({
@@ -30,12 +30,12 @@ if records:
 else:
     st.info("No plans yet.")
 
-st.subheader("Changes")
+st.header("Changes")
 changes = ws.changes(opened.name, limit=500)
 st.dataframe(pd.DataFrame({"When": local(c.at), "Who": c.by, "What": describe(c)} for c in changes),
              hide_index=True, width="stretch")
 
-st.subheader("Versions")
+st.header("Versions")
 if opened.locked:
     summary = ws.summary(opened.name)
     st.info(f"'{opened.name}' was locked by {summary.locked_by} on {local(summary.locked_at)}"

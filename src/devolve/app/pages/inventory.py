@@ -61,7 +61,7 @@ if opened is not None:
     left.metric("Services", len(services))
     mid.metric("Directorates", len({s.directorate for s in services}))
     right.metric("Annual budget", f"£{sum(s.annual_budget for s in services) / 1e6:,.1f}m")
-    st.subheader("Service inventory")
+    st.header("Service inventory")
     st.dataframe(pd.DataFrame({
         "Service": s.name, "Directorate": s.directorate, "Type": s.service_type.label,
         "Annual budget": pounds(s.annual_budget), "Statutory": "yes" if s.statutory else "no",

@@ -40,18 +40,19 @@ if records:
         for n in assessment.neighbourhoods] + [
         {"Neighbourhood": n.name, "Hours a year": asked[n.neighbourhood_id], "What": f"plan {records[0].id} asks"}
         for n in assessment.neighbourhoods])
-    st.subheader("Volunteer capacity against what the latest plan asks")
+    st.header("Volunteer capacity against what the latest plan asks")
     st.altair_chart(alt.Chart(chart).mark_bar().encode(
         y=alt.Y("Neighbourhood:N", title=None), x=alt.X("Hours a year:Q"), yOffset="What:N",
-        color=alt.Color("What:N", title=None), tooltip=["Neighbourhood", "What", alt.Tooltip("Hours a year:Q",
+        color=alt.Color("What:N", title=None, legend=alt.Legend(orient="top", labelLimit=0)), tooltip=["Neighbourhood", "What", alt.Tooltip("Hours a year:Q",
                                                                                              format=",.0f")]),
         width="stretch")
 
 if assessment.priorities:
-    st.subheader("Residents' own priorities")
+    st.header("Residents' own priorities")
     names = {s.service_id: s.name for s in assessment.services}
+    places = {n.neighbourhood_id: n.name for n in assessment.neighbourhoods}
     st.dataframe(pd.DataFrame({
-        "Neighbourhood": p.neighbourhood_id, "Source": p.source or "",
+        "Neighbourhood": places.get(p.neighbourhood_id, p.neighbourhood_id), "Source": p.source or "",
         "Services residents want most": ", ".join(f"{names.get(s, s)} ({v:g})" for s, v in
                                                   sorted(p.services.items(), key=lambda kv: -kv[1])),
     } for p in assessment.priorities), hide_index=True, width="stretch")

@@ -62,7 +62,8 @@ if plan.diagnosis:
     st.stop()
 
 d = plan.decisions
-a, b, c, e = st.columns(4)
+a, b = st.columns(2)  # two by two: four across truncates the figures at 1024 px
+c, e = st.columns(2)
 a.metric("Value (benefit units)", f"{plan.objective:,.1f}" if plan.objective is not None else "none",
          help="Benefit units: the weighted outcomes, partnership, resilience and volunteer-time benefits "
          "(docs/model.md, section 3).")
@@ -77,7 +78,7 @@ st.caption(f"Plan {kept.record.id}: {proof} ({plan.method.value}, {plan.solver})
            (f" A uniform offer everywhere would cost {plan.price_of_uniformity:,.1f} benefit units."
             if plan.price_of_uniformity is not None else ""))
 
-st.subheader("Where each activity is devolved")
+st.header("Where each activity is devolved")
 names = {s.service_id: s.name for s in planned.services}
 counts = pd.DataFrame([{"Service": f"{x.service_id} {names[x.service_id]}", "Activity": x.stage.label,
                         "Neighbourhood": x.neighbourhood_id} for x in d])
@@ -86,20 +87,21 @@ if counts.empty:
 else:
     grid = counts.groupby(["Service", "Activity"]).size().reset_index(name="Neighbourhoods")
     base = alt.Chart(grid).encode(
-        x=alt.X("Activity:N", sort=[s.label for s in STAGES], title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
-        y=alt.Y("Service:N", title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("Activity:N", sort=[s.label for s in STAGES], title=None,
+                axis=alt.Axis(labelAngle=-45, labelOverlap=False, orient="top")),
+        y=alt.Y("Service:N", title=None, axis=alt.Axis(labelLimit=210)),
         tooltip=["Service", "Activity", "Neighbourhoods"],
     )
     heat = base.mark_rect().encode(color=alt.Color("Neighbourhoods:Q", scale=alt.Scale(scheme="blues"),
-                                                   title="Neighbourhoods"))
+                                                   title="Neighbourhoods", legend=alt.Legend(orient="bottom")))
     labels = base.mark_text(fontSize=11).encode(
         text="Neighbourhoods:Q",
         color=alt.condition(alt.datum.Neighbourhoods > grid["Neighbourhoods"].max() / 2,
                             alt.value("white"), alt.value("black")))
-    st.altair_chart((heat + labels).properties(height=alt.Step(24)), width="stretch")
+    st.altair_chart((heat + labels).properties(height=alt.Step(24), width=alt.Step(32)), width="content")
     st.caption("Each cell counts the neighbourhoods an activity is devolved to; the number is written in it.")
 
-st.subheader("Try other weights")
+st.header("Try other weights")
 st.caption(f"The plan again in under a second, with the weights moved (shares adding up to 1) and the budgets "
            f"and limits as they are. Decisions change only where the new weights make a better plan than plan "
            f"{kept.record.id}; the plan found is proven within {QUICK_GAP:.0%} of the best possible. Nothing is kept "
@@ -144,7 +146,7 @@ elif any(abs(tried[b] - planned.scenario.weights[b] / total) > 1e-9 for b in BEN
                                       + [row("dropped", k) for k in sorted(before - after)]),
                          hide_index=True, width="stretch")
 
-st.subheader("Neighbourhood by neighbourhood")
+st.header("Neighbourhood by neighbourhood")
 per_place = neighbourhoods_table(planned, plan)
 st.dataframe(for_people(per_place[[c for c in per_place.columns if ":" not in c and c != "Neighbourhood id"]]),
              hide_index=True, width="stretch")
@@ -160,9 +162,9 @@ if own:
 else:
     st.info(f"Nothing is devolved in {place.name}.")
 
-st.subheader("Fate of each activity")
+st.header("Fate of each activity")
 st.dataframe(fates_table(planned, plan).drop(columns=["Service id"]), hide_index=True, width="stretch")
-st.subheader("Checks a cabinet would make")
+st.header("Checks a cabinet would make")
 st.dataframe(checks_table(planned, plan), hide_index=True, width="stretch")
-st.subheader("Limits, and what a little more would be worth")
+st.header("Limits, and what a little more would be worth")
 st.dataframe(for_people(limits_table(planned, plan)), hide_index=True, width="stretch")

@@ -34,11 +34,11 @@ WORDS = {
     "volunteer_time": "Volunteer time mobilised",
 }
 with st.form("scenario"):
-    st.subheader("Weights")
+    st.header("Weights")
     st.caption("How much each benefit counts. They are kept as shares adding up to 1.")
     total = sum(scenario.weights.values())
     raw = {b: st.slider(WORDS[b.value], 0.0, 1.0, round(scenario.weights[b] / total, 2), 0.01) for b in BENEFITS}
-    st.subheader("Budgets and limits")
+    st.header("Budgets and limits")
     left, right = st.columns(2)
     transition = left.number_input("One-off transition budget (£)", min_value=0.0, step=10_000.0,
                                    value=float(scenario.transition_budget), format="%.0f")
@@ -64,7 +64,7 @@ with st.form("scenario"):
                              float(scenario.min_collective_share), 0.05)
     floor = right.number_input("Equity floor: devolved activities each neighbourhood gets at least", min_value=0,
                                value=int(scenario.min_devolved_per_neighbourhood), step=1)
-    st.subheader("Solver")
+    st.header("Solver")
     left, right = st.columns(2)
     seconds = left.number_input("Time limit (seconds)", min_value=1.0, max_value=3600.0,
                                 value=float(scenario.time_limit_seconds), step=10.0)
