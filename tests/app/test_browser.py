@@ -214,6 +214,11 @@ def test_every_page_passes_an_accessibility_audit_and_plans_from_the_keyboard(br
     expect(page.get_by_role("button", name="Download these problems (.csv)")).to_be_visible()
     idle(page)
     broken += audit(page, "Inventory, a bad upload")
+    too_big = b"x" * (26 * 1024 * 1024)  # over .streamlit/config.toml's maxUploadSize: refused in the browser
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "huge.xlsx", "mimeType": "application/octet-stream", "buffer": too_big}])
+    expect(page.get_by_text("25.0MB or smaller", exact=False)).to_be_visible()
+    broken += audit(page, "Inventory, an upload too big")
 
     page.get_by_role("link", name="Assess", exact=True).click()
     who = page.get_by_role("textbox", name="Your name, as assessor", exact=True)
