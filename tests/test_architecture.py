@@ -120,3 +120,16 @@ def test_only_io_reads_or_writes_files(layer_name):
                 if name in FILE_CALLS and not (path.name == "exact.py" and name == "read_text"):
                     found.add(f"{path.name}: {name}()")
     assert not found
+
+
+def test_the_app_never_renders_html():
+    """Service names, rationales and neighbourhood names are the users' own text: the app shows
+    them through Streamlit's escaped elements only, never as HTML."""
+    found = set()
+    for path in (PACKAGE / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html":
+                found.add(f"{path.name}: unsafe_allow_html")
+            elif isinstance(node, ast.Attribute) and node.attr == "html":
+                found.add(f"{path.name}: .html")
+    assert not found
