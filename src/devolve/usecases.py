@@ -135,8 +135,9 @@ def try_weights(model, weights: dict, kept: Plan) -> Plan:
 
 
 def write_plan_workbook(assessment: Assessment, plan: Plan, out: str | Path) -> None:
-    """The assessment's sheets and the plan's (Plan, Decisions, Limits, Neighbourhoods summary,
-    Retained) in one workbook that loads again as the same assessment."""
+    """The plan's sheets (Summary first, then Checks, Fate of each activity, Decisions and the
+    rest) and, after them, the assessment's, in one workbook that opens on the summary and loads
+    again as the same assessment."""
     from devolve.present.tables import plan_sheets
 
     write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan))

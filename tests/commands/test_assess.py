@@ -32,13 +32,13 @@ def test_sample_gives_a_plan_workbook_that_loads_again(two_plans, sample_path):
     wb = openpyxl.load_workbook(out, read_only=True)
     names = wb.sheetnames
     wb.close()
-    assert names == ["Services", "Activities", "Neighbourhoods", "Priorities", "Scenario", "Plan", "Checks",
-                     "Fate of each activity", "Decisions", "Partnerships", "Limits", "Neighbourhoods summary",
-                     "Retained"]
+    assert names == ["Summary", "Checks", "Fate of each activity", "Decisions", "Partnerships", "Limits",
+                     "Neighbourhoods summary", "Retained", "Services", "Activities", "Neighbourhoods",
+                     "Priorities", "Scenario"]
     again, _ = read_assessment(out)
     original, _ = read_assessment(sample_path)
     assert again == original
-    overview = dict(sheet_rows(out, "Plan")[1:])
+    overview = dict(sheet_rows(out, "Summary")[1:])
     assert overview["Status"] in ("optimal", "within gap")
     assert float(overview["Best possible value (benefit units, bound)"]) >= float(
         overview["Value of the plan (benefit units)"])

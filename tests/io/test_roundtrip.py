@@ -63,16 +63,16 @@ def test_defaults_are_written_as_blank_cells(small_assessment, tmp_path):
     assert hours == [None, 1_234.5]
 
 
-def test_user_text_is_neutralised_and_never_a_formula(small_assessment, tmp_path):
+def test_user_text_is_text_as_typed_and_never_a_formula(small_assessment, tmp_path):
     path = tmp_path / "assessment.xlsx"
     write_workbook(small_assessment, path)
     wb = openpyxl.load_workbook(path)
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert "'=HYPERLINK(\"http://x\")" in texts
-    assert {"'-C100", "'@risk", "'+2019 pilot"} <= texts
-    assert not [t for t in texts if t[0] in "=+-@"]
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    assert {"=HYPERLINK(\"http://x\")", "-C100", "@risk", "+2019 pilot"} <= set(texts)
+    assert not [t for t in texts if t.startswith("'")]  # no visible apostrophe
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts.values())
 
 
 def test_sheets_are_styled_for_people(small_assessment, tmp_path):
@@ -80,6 +80,7 @@ def test_sheets_are_styled_for_people(small_assessment, tmp_path):
     write_workbook(small_assessment, path)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Services", "Activities", "Neighbourhoods", "Priorities", "Scenario"]
+    assert wb.active.title == "Services"
     for ws in wb:
         assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("1F4E78")
         assert ws.freeze_panes == "A2"
@@ -100,11 +101,14 @@ def test_extra_sheets_are_styled_neutralised_and_ignored_on_reading(small_assess
         "devolved": [True, False],
     })
     path = tmp_path / "plan.xlsx"
-    write_workbook(small_assessment, path, extra_sheets={"Plan": plan, "Decisions": plan.head(1)})
+    write_workbook(small_assessment, path, extra_sheets={"Summary": plan, "Decisions": plan.head(1)})
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[-2:] == ["Plan", "Decisions"]
-    ws = wb["Plan"]
-    assert ws["A3"].value == "'=cmd|' /C calc'!A0" and ws["A3"].data_type == "s"
+    # what the workbook is for first, and open at it; the input sheets after, to load again
+    assert wb.sheetnames == ["Summary", "Decisions", "Services", "Activities", "Neighbourhoods", "Priorities",
+                             "Scenario"]
+    assert wb.active.title == "Summary"
+    ws = wb["Summary"]
+    assert ws["A3"].value == "=cmd|' /C calc'!A0" and ws["A3"].data_type == "s" and ws["A3"].quotePrefix
     assert ws["B2"].number_format == MONEY_FORMAT and ws["B3"].value is None
     assert ws["C2"].number_format == SHARE_FORMAT
     assert ws["D2"].value is True

@@ -20,7 +20,7 @@ def planned(rubric):
 def test_plan_tables_add_up(planned):
     a, plan = planned
     sheets = plan_sheets(a, plan)
-    assert list(sheets) == ["Plan", "Checks", "Fate of each activity", "Decisions", "Partnerships", "Limits",
+    assert list(sheets) == ["Summary", "Checks", "Fate of each activity", "Decisions", "Partnerships", "Limits",
                             "Neighbourhoods summary", "Retained"]
     decisions = sheets["Decisions"]
     assert len(decisions) == len(plan.decisions)
@@ -31,7 +31,7 @@ def test_plan_tables_add_up(planned):
     assert decisions["Spend devolved (£ a year)"].sum() == pytest.approx(sum(d.annual_cost for d in plan.decisions),
                                                                        abs=len(plan.decisions))
     # every set-up fee is shared out among the decisions, and the overview counts each once
-    overview = dict(sheets["Plan"].values)
+    overview = dict(sheets["Summary"].values)
     assert decisions["Set-up share (£)"].sum() == pytest.approx(
         overview["One-off transition cost (£, set-up fees included)"], abs=len(plan.decisions))
     partnerships = sheets["Partnerships"]

@@ -3,9 +3,11 @@
 A cell that begins with ``= + - @``, a tab or a carriage return is read by Excel (and by
 LibreOffice, Google Sheets) as the start of a formula: text a user typed, or a value from a
 client's file, could then run when a councillor opens our export (OWASP "CSV injection",
-CWE-1236). Every exporter passes user text through :func:`neutralise`, which puts a single
-quote in front; our readers take that exact quote off again with :func:`restore`, so a
-workbook we wrote loads back to the same assessment.
+CWE-1236). A workbook keeps such text inert with Excel's quote prefix, a cell style
+(:func:`devolve.io.xlsx.put_value`), so it shows as typed. A CSV file cannot carry a style: its
+writers pass user text through :func:`neutralise`, which puts a single quote in front. Our
+readers take that exact quote off again with :func:`restore`, so a workbook written by an
+earlier devolve, which put the quote into the text too, still loads back to the same assessment.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""An assessment written back as the four input sheets, then any extra sheets (a plan's tables).
+"""An assessment written back as the five input sheets, after any extra sheets (a plan's tables).
 
 Defaults are written as blank cells, so they read back as defaults: reading the file gives an
 assessment equal to the one written.
@@ -26,29 +26,44 @@ from devolve.io.columns import (
     SHEETS,
     normalise_header,
 )
-from devolve.io.xlsx import frame_table, save_atomically, sheet_title, write_table
+from devolve.io.xlsx import (
+    frame_colours,
+    frame_row_kinds,
+    frame_table,
+    save_atomically,
+    sheet_title,
+    write_table,
+)
 
 
 def write_workbook(
     assessment: Assessment, path: str | Path, *, extra_sheets: Mapping[str, Any] | None = None
 ) -> None:
-    """Write an assessment as the input sheets (then any extra sheets, such as a plan).
+    """Write an assessment as the input sheets, after any extra sheets (such as a plan's).
 
-    Defaults are written as blank cells, so they read back as defaults; reading the file gives
-    an assessment equal to this one.
+    The extra sheets come first, in their order, and the first of them is the one the workbook
+    opens on: a councillor reads the plan, not the data it was made from. The input sheets
+    follow, so the workbook still loads (the reader finds them by name). Defaults are written as
+    blank cells, so they read back as defaults; reading the file gives an assessment equal to
+    this one.
     """
     import openpyxl
 
+    inputs = {normalise_header(s) for s in SHEETS}
+    for title in extra_sheets or {}:
+        if normalise_header(title) in inputs:
+            raise ValueError(f"extra sheet '{title}' would replace one of the input sheets")
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
+    for title, frame in (extra_sheets or {}).items():
+        headers, kinds, rows = frame_table(frame)
+        write_table(workbook.create_sheet(sheet_title(title)), headers, rows, kinds,
+                    row_kinds=frame_row_kinds(headers, kinds), colours=frame_colours(headers))
     for sheet, (headers, kinds, rows) in _assessment_tables(assessment).items():
         write_table(workbook.create_sheet(sheet), headers, rows, kinds, _widths(sheet, headers),
                     scenario_row_kinds if sheet == SCENARIO else None)
-    for title, frame in (extra_sheets or {}).items():
-        if normalise_header(title) in {normalise_header(s) for s in SHEETS}:
-            raise ValueError(f"extra sheet '{title}' would replace one of the input sheets")
-        headers, kinds, rows = frame_table(frame)
-        write_table(workbook.create_sheet(sheet_title(title)), headers, rows, kinds)
+    workbook.active = 0
+    workbook.worksheets[0].sheet_view.tabSelected = True
     save_atomically(workbook, Path(path))
 
 

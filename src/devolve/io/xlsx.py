@@ -1,7 +1,8 @@
 """Writing tables people read in Excel: styled headers, £ and % formats, text that stays text.
 
-Every string goes through :func:`devolve.io.safe.neutralise`, so nothing a user typed can run as
-a formula when a councillor opens the file; saving is atomic, so a failed save leaves no half file.
+Every string is written as a text cell with Excel's quote prefix set (see :func:`put_value`), so
+nothing a user typed can run as a formula when a councillor opens the file, and it shows exactly
+as typed; saving is atomic, so a failed save leaves no half file.
 """
 
 from __future__ import annotations
@@ -10,16 +11,46 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from devolve.core.terms import Kind
+from devolve.core.plan import Fate
+from devolve.core.terms import Kind, Unit
 from devolve.io.columns import normalise_header
-from devolve.io.safe import neutralise, printable
+from devolve.io.safe import printable
 
 HEADER_FILL = "1F4E78"
 HEADER_FONT = "FFFFFF"
 MONEY_FORMAT = '"£"#,##0'
 SHARE_FORMAT = "0.0%"
+FINE_SHARE_FORMAT = "0.00%"
+"""For a share finer than a tenth of a per cent, so one just past its floor never reads as on it."""
+WIDEST = 45
+"""Columns are as wide as their contents up to this many characters; longer text wraps."""
+HEADER_WIDTH = 20
+"""The most characters a header alone widens its column by; a longer header wraps."""
+
+Colours = Mapping[str, tuple[str, str]]
+"""A cell's words to its (pale fill, dark text) colours."""
+
+_GOOD, _BAD = ("C6EFCE", "006100"), ("FFC7CE", "9C0006")
+_NOT_WORTH_IT = ("EDEDED", "3A3A3A")
+FATE_COLOURS: Colours = {
+    Fate.DEVOLVED.value: _GOOD,
+    Fate.PARTLY_DEVOLVED.value: ("E2EFDA", "375623"),
+    Fate.RETAINED.value: ("DDEBF7", "1F3864"),
+    Fate.ASSESS_FIRST.value: ("FFEB9C", "7F4F00"),
+    Fate.KEPT_OUT.value: _BAD,
+    Fate.NOT_SUITED.value: _NOT_WORTH_IT,
+    Fate.TOO_SMALL.value: _NOT_WORTH_IT,
+    Fate.NO_BETTER.value: _NOT_WORTH_IT,
+}
+"""Each fate's colours: green devolved, blue retained by a duty, amber to assess first, rose kept
+out by a limit, grey not worth devolving. Every pair has a contrast of at least 4.5:1 (WCAG AA),
+and the fate is always written in words too, so no meaning rests on colour alone."""
+PASS_COLOURS: Colours = {"yes": _GOOD, "no": _BAD}
+"""A check's answer: passes in green, fails in rose (an unanswered check stays plain)."""
+OUTCOME_COLOURS: dict[str, Colours] = {"fate": FATE_COLOURS, "passes": PASS_COLOURS}
+"""Columns coloured by what they say, by their normalised header."""
 
 
 def save_atomically(workbook: Any, path: Path) -> None:
@@ -55,10 +86,39 @@ def frame_table(frame: Any) -> tuple[list[str], list[Kind | None], list[list[Any
     return headers, kinds, rows
 
 
+def frame_row_kinds(
+    headers: Sequence[str], kinds: Sequence[Kind | None]
+) -> Callable[[Sequence[Any]], list[Kind | None]] | None:
+    """Formats that follow each row, not the column, for the tables whose units vary by row:
+    an Item/Value table (the plan's summary) takes its value's format from the item's name, and a
+    table with a Unit column (the limits) formats its plain figures in the row's unit."""
+    if list(headers) == ["Item", "Value"]:
+        return lambda row: [None, _guess_kind(str(row[0])) if row else None]
+    if "Unit" in headers:
+        at = list(headers).index("Unit")
+        by_unit = {Unit.POUNDS.value: Kind.MONEY, Unit.SHARE.value: Kind.SHARE}
+
+        def unit_kinds(row: Sequence[Any]) -> list[Kind | None]:
+            unit = by_unit.get(row[at]) if at < len(row) and isinstance(row[at], str) else None
+            return [kind or unit for kind in kinds]
+
+        return unit_kinds
+    return None
+
+
+def frame_colours(headers: Sequence[str]) -> list[Colours | None]:
+    """The colours of each column that says an outcome (a fate, a check passed), else None."""
+    return [OUTCOME_COLOURS.get(normalise_header(h)) for h in headers]
+
+
 def _guess_kind(header: str) -> Kind | None:
+    """Money or a share, from a header (or a summary's item): a unit it names, £ or %, decides
+    ("Set-up share (£)" is pounds); failing that, the words it uses."""
     h = normalise_header(header)
     original = header.lower()
-    if "£" in original or any(w in h for w in ("budget", "cost", "saving", "reserve", "spend", "gbp")):
+    if "£" in original and "%" not in original:
+        return Kind.MONEY
+    if any(w in h for w in ("budget", "cost", "saving", "reserve", "spend", "gbp")):
         if "share" not in h and "hours" not in h and "factor" not in h:
             return Kind.MONEY
     if "share" in h or "%" in original or h.endswith(("_pct", "percent", "rate")):
@@ -95,11 +155,14 @@ def write_table(
     kinds: Sequence[Kind | None] | None = None,
     widths: Sequence[int] | None = None,
     row_kinds: Callable[[Sequence[Any]], Sequence[Kind | None]] | None = None,
+    colours: Sequence[Colours | None] | None = None,
 ) -> None:
-    """A styled, neutralised table: bold filled header, frozen, filterable, formatted numbers."""
+    """A styled table of inert text: bold filled header, frozen, filterable, formatted numbers,
+    long text wrapped, and outcome columns coloured by what they say."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    rows = [list(row) for row in rows]
     kinds = list(kinds or [None] * len(headers))
     font = Font(bold=True, color=HEADER_FONT)
     fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -109,10 +172,23 @@ def write_table(
         cell.font = font
         cell.fill = fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    longest = [len(str(h)) for h in headers]
-    last = 1
+    # sized from the first rows, as a long table's widths are settled by then; a long header
+    # wraps onto a second line rather than widening a column of short figures
+    longest = [min(HEADER_WIDTH, len(str(h))) for h in headers]
+    longest_text = [0] * len(headers)
+    for row in rows[:500]:
+        these = row_kinds(row) if row_kinds else kinds
+        for j, value in enumerate(row[:len(headers)]):
+            if value is not None:
+                longest[j] = max(longest[j], len(_shown(value, these[j] if j < len(these) else None)))
+                if isinstance(value, str):
+                    longest_text[j] = max(longest_text[j], len(value))
+    sizes = list(widths) if widths else [min(WIDEST, max(10, n + 2)) for n in longest]
+    wrap = [longest_text[j] > sizes[j] for j in range(len(headers))]
+    # a wrapped row grows taller: every cell in it reads from the top
+    aligned = [Alignment(vertical="top", wrap_text=w) for w in wrap] if any(wrap) else None
+    painted = _paints(colours)
     for i, row in enumerate(rows, start=2):
-        last = i
         these = row_kinds(row) if row_kinds else kinds
         for j, value in enumerate(row, start=1):
             if value is None:
@@ -124,21 +200,63 @@ def write_table(
                 if kind == Kind.MONEY:
                     cell.number_format = MONEY_FORMAT
                 elif kind == Kind.SHARE:
-                    cell.number_format = SHARE_FORMAT
-            if i < 500:
-                longest[j - 1] = max(longest[j - 1], len(str(value)))
-    for j, header in enumerate(headers, start=1):
-        width = widths[j - 1] if widths else min(50, max(10, longest[j - 1] + 2))
-        ws.column_dimensions[get_column_letter(j)].width = width
+                    cell.number_format = SHARE_FORMAT if _tenths(value) else FINE_SHARE_FORMAT
+            if aligned and j <= len(aligned):
+                cell.alignment = aligned[j - 1]
+            paint = painted[j - 1] if j <= len(painted) and isinstance(value, str) else None
+            if paint and value.strip().lower() in paint:
+                cell.fill, cell.font = paint[value.strip().lower()]  # the words stay: colour only adds
+    for j, size in enumerate(sizes, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = size
     ws.freeze_panes = "A2"
     if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+
+
+def _tenths(share: float) -> bool:
+    """Whether a share is whole in tenths of a per cent (0.215 is; 0.3004 is not)."""
+    return abs(share * 1000 - round(share * 1000)) < 1e-9
+
+
+def _shown(value: Any, kind: Kind | None) -> str:
+    """About what a cell shows, to size its column: £ and % figures as formatted."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if kind == Kind.MONEY:
+            return f"£{value:,.0f}"
+        if kind == Kind.SHARE:
+            return f"{value:.{1 if _tenths(value) else 2}%}"
+    return str(value)
+
+
+def _paints(colours: Sequence[Colours | None] | None) -> list[dict[str, tuple[Any, Any]] | None]:
+    """Each coloured column's fills and fonts, made once, keyed by its words in lower case.
+
+    Plain cell fills rather than conditional formatting: the plan's sheets are read, not edited,
+    so a rule that recolours an edited cell buys nothing, while plain fills look the same in
+    every spreadsheet (LibreOffice and Google Sheets included), survive sorting and filtering,
+    and print as they show.
+    """
+    from openpyxl.styles import Font, PatternFill
+
+    return [
+        {words.lower(): (PatternFill("solid", fgColor=back), Font(color=ink)) for words, (back, ink) in c.items()}
+        if c else None
+        for c in (colours or [])
+    ]
 
 
 def put_value(cell: Any, value: Any) -> None:
-    """Write one value; text always as text, so it can never become a formula or an error code."""
+    """Write one value; text always as text, so it can never become a formula or an error code.
+
+    Text is a string cell with Excel's quote prefix set (the ``quotePrefix`` of the cell's
+    style, what Excel itself records when someone types a leading apostrophe): the cell shows
+    exactly what was typed, with no apostrophe in its value, and Excel and LibreOffice keep it
+    as text even when someone edits it (``=`` stays text, ``007`` stays 007). CSV files cannot
+    carry a style; their writers use :func:`devolve.io.safe.neutralise` instead.
+    """
     if isinstance(value, str):
-        cell.value = neutralise(printable(value))
-        cell.data_type = "s"
+        cell.value = printable(value)
+        cell.data_type = "s"  # after the value: openpyxl takes text beginning "=" for a formula
+        cell.quotePrefix = True
     else:
         cell.value = value

@@ -33,9 +33,9 @@ from devolve.present.words import (
 
 
 def plan_sheets(assessment: Assessment, plan: Plan) -> dict[str, pd.DataFrame]:
-    """The sheets added to the assessment in a plan workbook, in reading order."""
+    """The plan workbook's own sheets, in the order a councillor reads them: the summary first."""
     return {
-        "Plan": plan_overview(assessment, plan),
+        "Summary": plan_overview(assessment, plan),
         "Checks": checks_table(assessment, plan),
         "Fate of each activity": fates_table(assessment, plan),
         "Decisions": decisions_table(assessment, plan),
