@@ -7,8 +7,6 @@ stays a default and an import gives back the assessment that was read.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from typing import Any, Mapping
@@ -16,6 +14,7 @@ from typing import Any, Mapping
 from devolve.assess.assemble import assemble
 from devolve.assess.capacity import neighbourhood
 from devolve.assess.decompose import ActivityRecord
+from devolve.core.digests import digest, inputs_digests  # noqa: F401 (the workspace's words for them)
 from devolve.core.domain import Assessment, Priorities, Service
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
@@ -175,23 +174,5 @@ def differences(old: Rows, new: Rows) -> list[RowChange]:
     return found
 
 
-def digest(content: Any) -> str:
-    """SHA-256 of content as canonical JSON: the same content always gives the same digest."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def rubric_content(rubric: Rubric) -> dict[str, Any]:
     return rubric.model_dump(mode="json")
-
-
-def inputs_digests(assessment: Assessment) -> dict[str, str]:
-    """The content hashes a plan is recorded with: assessment, scenario, rubric, and all three."""
-    parts = {
-        "assessment": digest(assessment.model_dump(mode="json", exclude={"rubric", "scenario"})),
-        "scenario": digest(scenario_settings(assessment.scenario)),
-        "rubric": digest(rubric_content(assessment.rubric)),
-    }
-    parts["inputs"] = digest(parts)
-    return parts
-
