@@ -15,7 +15,7 @@ from enum import Enum
 
 from devolve.core.domain import Retention
 from devolve.core.limits import CATALOGUE, Family, Sense
-from devolve.core.terms import ActivityKey, Benefit, Frozen, OfActivity, Unit
+from devolve.core.terms import ActivityKey, Benefit, Frozen, OfActivity, Offer, Unit
 
 
 class PlanStatus(str, Enum):
@@ -223,6 +223,22 @@ class SolveNote(Frozen):
     """The numbers the remark is about, by name (e.g. ``seconds``, ``bound``, ``dropped``)."""
 
 
+class OfferFigures(Frozen):
+    """The best plan under the other offer (uniform everywhere, when the plan is differentiated),
+    in the figures a cabinet weighs options by."""
+
+    offer: Offer
+    value: float
+    """In benefit units, under the same weights."""
+    decisions: int
+    annual_cost: float
+    """£ a year devolved."""
+    residents: int
+    """Residents reached (see :meth:`Plan.residents_reached`)."""
+    one_off_cost: float
+    volunteer_hours: float
+
+
 class Plan(Frozen):
     """An optimised devolution plan and how it was reached."""
 
@@ -249,6 +265,8 @@ class Plan(Frozen):
     notes: tuple[SolveNote, ...] = ()
     # Filled by the explanation or the diagnosis after the solve.
     price_of_uniformity: float | None = None
+    other_offer: OfferFigures | None = None
+    """The best plan under the other offer, found when the price of uniformity is."""
     alternatives: tuple[Alternative, ...] = ()
     near_misses: tuple[NearMiss, ...] = ()
     fates: tuple[ActivityFate, ...] = ()
@@ -258,6 +276,27 @@ class Plan(Frozen):
     @property
     def devolved(self) -> int:
         return len(self.decisions)
+
+    def residents_reached(self) -> int:
+        """Residents reached, without counting anyone twice within a neighbourhood: the largest
+        reach of any decision there (a service's users are the same people whichever activity is
+        devolved)."""
+        most: dict[str, float] = {}
+        for x in self.decisions:
+            most[x.neighbourhood_id] = max(most.get(x.neighbourhood_id, 0.0), x.residents)
+        return round(sum(most.values()))
+
+    def one_off_cost(self) -> float:
+        """£ once: every decision's own part, every partnership's and every body's set-up."""
+        return (sum(x.transition_cost for x in self.decisions) + sum(p.setup_cost for p in self.partnerships)
+                + sum(b.setup_cost for b in self.bodies))
+
+    def figures(self, offer: Offer) -> OfferFigures:
+        """This plan in the figures options are compared by."""
+        return OfferFigures(offer=offer, value=self.objective or 0.0, decisions=len(self.decisions),
+                            annual_cost=sum(x.annual_cost for x in self.decisions),
+                            residents=self.residents_reached(), one_off_cost=self.one_off_cost(),
+                            volunteer_hours=sum(x.volunteer_hours for x in self.decisions))
 
     @property
     def total_seconds(self) -> float:

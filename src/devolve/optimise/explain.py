@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from devolve.core.limits import CATALOGUE, Family, Sense
-from devolve.core.plan import ActivityFate, Alternative, Fate, LeftOut, LimitUse, NearMiss, Plan, PlanStatus
+from devolve.core.plan import (ActivityFate, Alternative, Fate, LeftOut, LimitUse, NearMiss, OfferFigures, Plan,
+                               PlanStatus)
 from devolve.core.terms import Offer, Stage
 from devolve.optimise.highs import Deadline, highs_lp, run_highs
 from devolve.optimise.model import DevolutionModel
@@ -46,7 +47,7 @@ def explain(model: DevolutionModel, plan: Plan, *, price_of_uniformity: bool = T
         "limits": _with_marginal_values(model, plan, x),
     }
     if price_of_uniformity:
-        changes["price_of_uniformity"] = uniformity_price(model, plan)
+        changes["price_of_uniformity"], changes["other_offer"] = uniformity_price(model, plan)
     return plan.replace(**changes)
 
 
@@ -291,12 +292,14 @@ def _with_marginal_values(model: DevolutionModel, plan: Plan, x: np.ndarray) -> 
     return tuple(out)
 
 
-def uniformity_price(model: DevolutionModel, plan: Plan) -> float | None:
-    """Value of the differentiated plan minus value of the best uniform one (None if either fails)."""
+def uniformity_price(model: DevolutionModel, plan: Plan) -> tuple[float | None, OfferFigures | None]:
+    """Value of the differentiated plan minus value of the best uniform one, and the best plan
+    under the other offer in figures (None, None if it fails)."""
     other_offer = Offer.UNIFORM if model.scenario.offer == Offer.DIFFERENTIATED else Offer.DIFFERENTIATED
     other_plan = solve(model.with_scenario(model.scenario.replace(offer=other_offer)))
     if other_plan.objective is None:
-        return None
+        return None, None
+    figures = other_plan.figures(other_offer)
     if other_offer == Offer.UNIFORM:
-        return plan.objective - other_plan.objective
-    return other_plan.objective - plan.objective
+        return plan.objective - other_plan.objective, figures
+    return other_plan.objective - plan.objective, figures
