@@ -49,7 +49,7 @@ def plan_sheets(assessment: Assessment, plan: Plan) -> dict[str, pd.DataFrame]:
 def plan_overview(assessment: Assessment, plan: Plan) -> pd.DataFrame:
     """Headline figures, one per row, with the solver's status, bound and gap stated plainly."""
     d = plan.decisions
-    one_off = one_off_cost(plan)
+    one_off = plan.one_off_cost()
     hours = sum(x.volunteer_hours for x in d)
     rate = assessment.rubric.value.volunteer_hour_value
     rows = [
@@ -62,7 +62,7 @@ def plan_overview(assessment: Assessment, plan: Plan) -> pd.DataFrame:
         ("Gap to the bound", None if plan.gap is None else f"{plan.gap:.2%}"),
         ("Spend devolved (£ a year)", round(sum(x.annual_cost for x in d))),
         ("Share of the services' annual budget devolved (%)", _budget_share(assessment, plan)),
-        ("Residents reached (most reached by one decision in each neighbourhood)", reached(plan)),
+        ("Residents reached (most reached by one decision in each neighbourhood)", plan.residents_reached()),
         ("Partnerships set up (service × neighbourhood × arrangement)", len(plan.partnerships)),
         ("Neighbourhood bodies set up (forums, intermediaries)", len(plan.bodies)),
         ("Devolution decisions (activity × neighbourhood)", len(d)),
@@ -82,21 +82,6 @@ def plan_overview(assessment: Assessment, plan: Plan) -> pd.DataFrame:
     rows += [("Note", note_text(note)) for note in plan.notes]
     rows += [("Why no plan", line) for line in obstacle_lines(assessment, plan)]
     return pd.DataFrame(rows, columns=["Item", "Value"])
-
-
-def one_off_cost(plan: Plan) -> float:
-    """£ once: every decision's own part, every partnership's and every body's set-up."""
-    return (sum(x.transition_cost for x in plan.decisions) + sum(p.setup_cost for p in plan.partnerships)
-            + sum(b.setup_cost for b in plan.bodies))
-
-
-def reached(plan: Plan) -> int:
-    """Residents reached, without counting anyone twice within a neighbourhood: the largest reach
-    of any decision there (a service's users are the same people whichever activity is devolved)."""
-    most: dict[str, float] = {}
-    for x in plan.decisions:
-        most[x.neighbourhood_id] = max(most.get(x.neighbourhood_id, 0.0), x.residents)
-    return round(sum(most.values()))
 
 
 def _budget_share(assessment: Assessment, plan: Plan) -> float:
@@ -339,7 +324,7 @@ def summary_lines(assessment: Assessment, plan: Plan) -> list[str]:
         lines.append(
             f"{money(sum(x.annual_cost for x in d))} a year devolved ({_budget_share(assessment, plan):.1%} of the "
             f"services' budget) through {len(plan.partnerships)} partnerships and {len(plan.bodies)} neighbourhood "
-            f"bodies; {reached(plan):,} residents reached; set-up {money(one_off_cost(plan))} once")
+            f"bodies; {plan.residents_reached():,} residents reached; set-up {money(plan.one_off_cost())} once")
     lines += [f"Why so little: {line}" for line in little_devolved_lines(assessment, plan)]
     if plan.price_of_uniformity is not None:
         lines.append(f"Price of uniformity: {plan.price_of_uniformity:.3f} {VALUE_UNIT}")
@@ -362,7 +347,7 @@ def summary_lines(assessment: Assessment, plan: Plan) -> list[str]:
             under = [x for x in d if x.stage.four_co == co]
             if under:
                 lines.append(f"  {co}: {count(len(under), 'decision')}, {money(sum(x.annual_cost for x in under))} a year, "
-                             f"{reached(plan.replace(decisions=tuple(under))):,} residents reached")
+                             f"{plan.replace(decisions=tuple(under)).residents_reached():,} residents reached")
     checks = [c for c in plan_checks(assessment, plan) if c.passed is not None]
     if checks:
         lines.append("")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from devolve.app.state import PLAN, current, officer, pounds, workspace
-from devolve.core.terms import BENEFITS, STAGES, Stage
+from devolve.core.terms import BENEFITS, Stage
 from devolve.app.tables import for_people
-from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table, reached
+from devolve.present.charts import devolved_heatmap
+from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table
 from devolve.present.words import obstacle_lines
 from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace, plan_model, try_weights, QUICK_GAP
 
@@ -68,7 +68,7 @@ a.metric("Value (benefit units)", f"{plan.objective:,.1f}" if plan.objective is 
          help="Benefit units: the weighted outcomes, partnership, resilience and volunteer-time benefits "
          "(docs/model.md, section 3).")
 b.metric("Devolved a year", pounds(sum(x.annual_cost for x in d)))
-c.metric("Residents reached", f"{reached(plan):,}")
+c.metric("Residents reached", f"{plan.residents_reached():,}")
 e.metric("Volunteer hours a year", f"{sum(x.volunteer_hours for x in d):,.0f}")
 proof = {"optimal": "proven the best possible", "within gap": f"proven within {plan.gap or 0:.2%} of the best possible",
          "feasible": f"within {plan.gap or 0:.2%} of the best possible when the time ran out"}.get(
@@ -80,25 +80,10 @@ st.caption(f"Plan {kept.record.id}: {proof} ({plan.method.value}, {plan.solver})
 
 st.header("Where each activity is devolved")
 names = {s.service_id: s.name for s in planned.services}
-counts = pd.DataFrame([{"Service": f"{x.service_id} {names[x.service_id]}", "Activity": x.stage.label,
-                        "Neighbourhood": x.neighbourhood_id} for x in d])
-if counts.empty:
+if not d:
     st.info("The plan devolves nothing: see each activity's fate below.")
 else:
-    grid = counts.groupby(["Service", "Activity"]).size().reset_index(name="Neighbourhoods")
-    base = alt.Chart(grid).encode(
-        x=alt.X("Activity:N", sort=[s.label for s in STAGES], title=None,
-                axis=alt.Axis(labelAngle=-45, labelOverlap=False, orient="top")),
-        y=alt.Y("Service:N", title=None, axis=alt.Axis(labelLimit=210)),
-        tooltip=["Service", "Activity", "Neighbourhoods"],
-    )
-    heat = base.mark_rect().encode(color=alt.Color("Neighbourhoods:Q", scale=alt.Scale(scheme="blues"),
-                                                   title="Neighbourhoods", legend=alt.Legend(orient="bottom")))
-    labels = base.mark_text(fontSize=11).encode(
-        text="Neighbourhoods:Q",
-        color=alt.condition(alt.datum.Neighbourhoods > grid["Neighbourhoods"].max() / 2,
-                            alt.value("white"), alt.value("black")))
-    st.altair_chart((heat + labels).properties(height=alt.Step(24), width=alt.Step(32)), width="content")
+    st.altair_chart(devolved_heatmap(planned, plan), width="content")
     st.caption("Each cell counts the neighbourhoods an activity is devolved to; the number is written in it.")
 
 st.header("Try other weights")
