@@ -64,6 +64,15 @@ def sample(sample_path) -> Assessment:
 
 
 @pytest.fixture(scope="session")
+def explained(sample):
+    """The sample and its explained plan (nearest alternatives, fates, the uniform offer's figures),
+    made once for every test that reads a plan without changing it."""
+    from devolve.usecases import plan_and_explain
+
+    return sample, plan_and_explain(sample)
+
+
+@pytest.fixture(scope="session")
 def checkout() -> Path:
     """The checkout's root, for its scripts, docs and entry point (never for the package's files)."""
     return ROOT

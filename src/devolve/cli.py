@@ -14,7 +14,7 @@ from importlib import import_module
 from devolve import __version__
 from devolve.core.problems import InvalidInput
 
-COMMANDS = ("validate", "template", "assess", "workspace", "history")
+COMMANDS = ("validate", "template", "assess", "report", "workspace", "history")
 """Each is a module in devolve.commands with `add_parser(subparsers)` and `run(args) -> int`."""
 
 

@@ -137,10 +137,52 @@ def try_weights(model, weights: dict, kept: Plan) -> Plan:
 def write_plan_workbook(assessment: Assessment, plan: Plan, out: str | Path) -> None:
     """The plan's sheets (Summary first, then Checks, Fate of each activity, Decisions and the
     rest) and, after them, the assessment's, in one workbook that opens on the summary and loads
-    again as the same assessment."""
+    again as the same assessment; the plan itself is kept in it too, for :func:`read_plan_workbook`."""
     from devolve.present.tables import plan_sheets
 
-    write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan))
+    write_workbook(assessment, out, extra_sheets=plan_sheets(assessment, plan), plan=plan)
+
+
+def read_plan_workbook(path: str | Path, *, display_name: str | None = None) -> tuple[Assessment, Plan]:
+    """The assessment and the plan kept in a plan workbook, read under the rubric the plan was made
+    with; :class:`InvalidInput` when it holds no plan, or its inputs were edited since."""
+    from devolve.io.plan_sheet import read_plan_sheet, still_answers
+
+    name = display_name or Path(path).name
+    plan, rubric, digest = read_plan_sheet(path, name)
+    assessment, _ = read_assessment(path, rubric, display_name=name)
+    still_answers(assessment, digest, name)
+    return assessment, plan
+
+
+def report_version(workspace: Workspace, record: PlanRecord) -> str:
+    """How a report names the version of the assessment its plan was made from: the assessment and
+    revision, and, when that version is locked for cabinet, who locked it and when."""
+    said = f"'{record.assessment}', revision {record.revision} (plan {record.id})"
+    summary = workspace.summary(record.assessment)
+    if summary.locked_at is not None and summary.revision == record.revision:
+        when = summary.locked_at
+        said += f", locked by {summary.locked_by} on {when.day} {when:%B %Y}"
+        if summary.lock_note:
+            said += f" ({summary.lock_note})"
+    return said
+
+
+def template_problem(path: str | Path) -> str | None:
+    """Why a council's Word template cannot be used, in words, or None."""
+    from devolve.io.docx import template_problem as problem
+
+    return problem(Path(path))
+
+
+def write_cabinet_report(assessment: Assessment, plan: Plan, out: str | Path, *, details=None,
+                         template: str | Path | None = None, sources: tuple[str, ...] = ()) -> None:
+    """The cabinet report on a plan, as a Word document in the council's template (else devolve's)."""
+    from devolve.io.docx import write_report
+    from devolve.present.report import cabinet_report
+
+    document = cabinet_report(assessment, plan, details, sources=sources)
+    write_report(document, out, template=template, author=details.report_of if details else None)
 
 
 def write_blank_template(out: str | Path, rubric: Rubric | None = None) -> None:

@@ -34,7 +34,7 @@ def test_sample_gives_a_plan_workbook_that_loads_again(two_plans, sample_path):
     wb.close()
     assert names == ["Summary", "Checks", "Fate of each activity", "Decisions", "Partnerships", "Limits",
                      "Neighbourhoods summary", "Retained", "Services", "Activities", "Neighbourhoods",
-                     "Priorities", "Scenario"]
+                     "Priorities", "Scenario", "devolve plan"]  # the last hidden: the plan itself, for a report
     again, _ = read_assessment(out)
     original, _ = read_assessment(sample_path)
     assert again == original

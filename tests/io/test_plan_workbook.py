@@ -10,6 +10,7 @@ import pytest
 
 from devolve.core.plan import Fate
 from devolve.io.columns import SHEETS
+from devolve.io.plan_sheet import PLAN_SHEET
 from devolve.io.read import read_assessment
 from devolve.io.write import write_workbook
 from devolve.io.xlsx import (
@@ -63,7 +64,7 @@ def test_no_sheet_holds_a_formula_and_the_quote_prefix_is_in_the_styles(written)
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         xml = {name: archive.read(name).decode("utf-8") for name in sheets}
         styles = archive.read("xl/styles.xml").decode("utf-8")
-    assert len(xml) == 13
+    assert len(xml) == 14  # the people's 13 and the hidden sheet holding the plan itself
     assert not [name for name, text in xml.items() if "<f>" in text or "<f " in text]
     assert 'quotePrefix="1"' in styles
     # the name is there, as text
@@ -73,11 +74,13 @@ def test_no_sheet_holds_a_formula_and_the_quote_prefix_is_in_the_styles(written)
 
 def test_the_summary_comes_first_and_the_input_sheets_last(written, workbook):
     assessment, plan, _ = written
-    assert workbook.sheetnames == [*plan_sheets(assessment, plan), *SHEETS]
+    assert workbook.sheetnames == [*plan_sheets(assessment, plan), *SHEETS, PLAN_SHEET]
     assert workbook.sheetnames[0] == "Summary"
     assert workbook.active.title == "Summary"
     assert [ws.title for ws in workbook if ws.sheet_view.tabSelected] == ["Summary"]
-    assert all(ws.freeze_panes == "A2" for ws in workbook)
+    visible = [ws for ws in workbook if ws.sheet_state == "visible"]
+    assert [ws.title for ws in workbook if ws not in visible] == [PLAN_SHEET]
+    assert all(ws.freeze_panes == "A2" for ws in visible)
 
 
 def test_money_and_shares_are_formatted_by_row_in_the_summary(workbook):

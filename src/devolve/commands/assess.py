@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from devolve.commands.output import Progress, cannot_write, refuse_output
+from devolve.commands.report import add_details_options, template_trouble, write_report_file
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -33,6 +34,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--workspace", nargs="?", const="", metavar="URL",
                    help="keep the run and its plan in a workspace (no URL: $DEVOLVE_WORKSPACE, else your own)")
     p.add_argument("--name", help="with --workspace: the assessment's name there (default: the file's name)")
+    p.add_argument("--report", metavar="REPORT.docx", help="also write the cabinet report on the plan")
+    add_details_options(p)
     p.set_defaults(usage=p.format_usage())
     return p
 
@@ -57,6 +60,13 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else None
     if out is not None and refuse_output(out, args.force, "the plan (--out)"):
+        return 2
+    report = Path(args.report) if args.report else None
+    if report is not None and refuse_output(report, args.force, "the report (--report)", suffix=".docx"):
+        return 2
+    trouble = template_trouble(args.template)
+    if trouble:
+        print(f"devolve: {trouble}", file=sys.stderr)
         return 2
 
     if args.file is None and args.workspace:  # `assess --workspace NAME`: the name was taken for the URL
@@ -125,6 +135,11 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             return cannot_write(out, exc)
         progress.done()
+    if report is not None:
+        sources = (f"The assessment: {Path(args.file).name}",) + ((f"The plan workbook: {out.name}",) if out else ())
+        code = write_report_file(assessment, plan, report, args, sources=sources)
+        if code:
+            return code
     if args.json:
         print(plan_json(assessment, plan))
     else:
@@ -132,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         if out is not None:
             print(f"Plan written to {out}")
+        if report is not None:
+            print(f"Cabinet report written to {report}")
     return 0
 
 

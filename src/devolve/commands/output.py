@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 
-def refuse_output(out: Path, force: bool, what: str) -> bool:
+def refuse_output(out: Path, force: bool, what: str, suffix: str = ".xlsx") -> bool:
     """Print why ``out`` may not be written and return True; nothing the user has is overwritten."""
-    if out.suffix.lower() != ".xlsx":
-        print(f"devolve: {what} must be an .xlsx file, not '{out.name}'", file=sys.stderr)
+    if out.suffix.lower() != suffix:
+        print(f"devolve: {what} must be a {suffix} file, not '{out.name}'", file=sys.stderr)
         return True
     if out.exists() and not force:
         print(f"devolve: {out} already exists; use --force to overwrite it", file=sys.stderr)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from devolve.commands.output import cannot_write, refuse_output
+from devolve.commands.report import add_details_options, template_trouble, write_report_file
 
 WORKSPACE_HELP = ("the workspace: a file path, or a URL such as postgresql://user@server/devolve "
                   "(default: $DEVOLVE_WORKSPACE, else your own workspace file)")
@@ -68,6 +69,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     plan.add_argument("--force", action="store_true", help="overwrite PLAN.xlsx if it exists")
     plan.add_argument("--rerun", action="store_true",
                       help="make the plan again from exactly what it was made from, and keep it beside it")
+    plan.add_argument("--report", type=Path, metavar="REPORT.docx",
+                      help="write the cabinet report on it (naming the version, and its lock for cabinet)")
+    add_details_options(plan)
     add_workspace_option(plan)
     plan.set_defaults(act=_plan)
 
@@ -160,9 +164,15 @@ def _export(workspace, args) -> int:
 
 def _plan(workspace, args) -> int:
     from devolve.commands.output import Progress
-    from devolve.usecases import local, rerun_plan, write_plan_workbook
+    from devolve.usecases import local, report_version, rerun_plan, write_plan_workbook
 
     if args.out is not None and refuse_output(args.out, args.force, "the plan (--out)"):
+        return 2
+    if args.report is not None and refuse_output(args.report, args.force, "the report (--report)", suffix=".docx"):
+        return 2
+    trouble = template_trouble(args.template)
+    if trouble:
+        print(f"devolve: {trouble}", file=sys.stderr)
         return 2
     kept = workspace.plan(args.plan_id)
     r = kept.record
@@ -177,6 +187,16 @@ def _plan(workspace, args) -> int:
         except OSError as exc:
             return cannot_write(args.out, exc)
         print(f"Plan workbook written to {args.out}")
+    if args.report is not None:
+        if not kept.plan.status.has_plan:
+            print(f"devolve: plan {r.id} has no decisions to report: its scenario could not be met", file=sys.stderr)
+            return 2
+        code = write_report_file(kept.assessment, kept.plan, args.report, args,
+                                 sources=(f"The devolve workspace {workspace.where}",),
+                                 version=report_version(workspace, r))
+        if code:
+            return code
+        print(f"Cabinet report written to {args.report}")
     if args.rerun:
         progress = Progress()
         again, plan = rerun_plan(workspace, args.plan_id, progress)

@@ -47,6 +47,8 @@ class ProblemCode(str, Enum):
     NEIGHBOURHOOD_TOO_LARGE = "neighbourhood-too-large"
     UNKNOWN_COLUMN = "unknown-column"
     UNKNOWN_OUTCOME = "unknown-outcome"
+    PLAN_MISSING = "plan-missing"
+    PLAN_STALE = "plan-stale"
 
 
 @dataclass(frozen=True)

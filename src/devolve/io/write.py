@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from devolve.assess.capacity import default_volunteer_hours
 from devolve.assess.decompose import default_cost_shares
 from devolve.core.domain import Activity, Assessment, Neighbourhood, Priorities, Service
+from devolve.core.plan import Plan
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import SETTINGS_BY_KEY, Scenario, settings_of
 from devolve.core.terms import CRITERIA, ActivityKey, Criterion, Kind, ScoreSource
@@ -26,6 +27,7 @@ from devolve.io.columns import (
     SHEETS,
     normalise_header,
 )
+from devolve.io.plan_sheet import add_plan_sheet
 from devolve.io.xlsx import (
     frame_colours,
     frame_row_kinds,
@@ -37,7 +39,8 @@ from devolve.io.xlsx import (
 
 
 def write_workbook(
-    assessment: Assessment, path: str | Path, *, extra_sheets: Mapping[str, Any] | None = None
+    assessment: Assessment, path: str | Path, *, extra_sheets: Mapping[str, Any] | None = None,
+    plan: Plan | None = None,
 ) -> None:
     """Write an assessment as the input sheets, after any extra sheets (such as a plan's).
 
@@ -64,6 +67,8 @@ def write_workbook(
                     scenario_row_kinds if sheet == SCENARIO else None)
     workbook.active = 0
     workbook.worksheets[0].sheet_view.tabSelected = True
+    if plan is not None:
+        add_plan_sheet(workbook, assessment, plan)  # hidden: the plan itself, for devolve report
     save_atomically(workbook, Path(path))
 
 

@@ -1,0 +1,622 @@
+"""The cabinet report: a plan written the way UK councils write cabinet papers.
+
+The spine is the one committee templates share (Maidstone's, Brighton & Hove's, Lambeth's
+single template, Gloucester's guide): a title block, a short summary, numbered recommendations,
+background, options considered with "do nothing" among them, the preferred option and why,
+consultation, financial, legal, risk and equality implications, a timetable, appendices and
+background papers. Every figure is read from the plan and the assessment it was made from; the
+officer supplies only what no plan knows (the meeting, who presents it, the contact officer).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterable, Sequence
+
+from devolve.core.document import Bullets, Classification, Document, Figure, Paragraph, ReportDetails, Section, Table
+from devolve.core.domain import Assessment, RetentionKind
+from devolve.core.limits import Family
+from devolve.core.plan import Fate, Plan
+from devolve.core.scenario import SETTINGS_BY_KEY, settings_of
+from devolve.core.terms import BENEFITS, CRITERIA, FOUR_CO_ORDER, STAGES, Offer, ScoreSource
+from devolve.present.checks import plan_checks
+from devolve.present.words import VALUE_UNIT, count, figure, money, retention_reason
+
+PHASES = (
+    ("Months 1 to 3", "set up the neighbourhood bodies (forums, intermediaries) the plan relies on"),
+    ("Months 4 to 6", "agree the partnership agreements, service by service and neighbourhood by neighbourhood"),
+    ("Months 7 to 12", "hand over the activities, governance, planning and design first and delivery last, "
+                       "so each partnership decides how its work is done before it takes the work on"),
+    ("Month 12", "report back to Cabinet on outcomes, spending, volunteer time and any arrangement that failed"),
+)
+"""The order of implementation. The months are a planning assumption for officers to confirm;
+what happens in each phase is counted from the plan."""
+
+
+def cabinet_report(assessment: Assessment, plan: Plan, details: ReportDetails | None = None,
+                   *, sources: Sequence[str] = ()) -> Document:
+    """The report on ``plan``: the body (about five A4 sides) and appendices with the detail.
+    ``sources`` names the background papers (the workbook, the rubric file)."""
+    details = details or ReportDetails()
+    if not plan.status.has_plan:
+        raise ValueError("a cabinet report needs a plan: this scenario has none (see its diagnosis)")
+    facts = _Facts(assessment, plan)
+    body = [
+        _summary(facts),
+        _recommendations(facts, details),
+        _background(facts),
+        _options(facts),
+        _preferred(facts),
+        _proposed_plan(facts),
+        _consultation(facts),
+        _financial(facts),
+        _legal(facts),
+        _risk(facts),
+        _equality(facts),
+        _timetable(facts),
+    ]
+    appendices = [
+        _appendix_assumptions(facts),
+        _appendix_rubric(facts),
+        _appendix_neighbourhoods(facts),
+        _appendix_checks(facts),
+        _appendix_risks(facts),
+        _appendix_retained(facts),
+        _appendix_decisions(facts),
+        Section(heading="Background papers", numbered=False, blocks=(Bullets(items=tuple(
+            list(sources) + [f"Rubric: {assessment.rubric.name}",
+                             "docs/model.md in devolve: the mathematics of the plan"])),)),
+    ]
+    return Document(
+        title="Devolving council services to neighbourhoods: the recommended plan",
+        subtitle=plan.scenario_name,
+        title_block=_title_block(facts, details),
+        sections=tuple(body + appendices),
+    )
+
+
+class _Facts:
+    """The plan's figures, counted once, for every section to quote."""
+
+    def __init__(self, assessment: Assessment, plan: Plan):
+        self.a, self.p = assessment, plan
+        d = plan.decisions
+        self.services = assessment.services_by_id()
+        self.places = {h.neighbourhood_id: h.name for h in assessment.neighbourhoods}
+        self.arrangements = {c.key: c for c in assessment.rubric.configurations}
+        self.budget = sum(s.annual_budget for s in assessment.services)
+        self.devolved = sum(x.annual_cost for x in d)
+        self.activities = {x.key for x in d}
+        self.devolved_services = {x.service_id for x in d}
+        self.hoods = {x.neighbourhood_id for x in d}
+        self.residents = plan.residents_reached()
+        self.population = sum(h.population for h in assessment.neighbourhoods)
+        self.one_off = plan.one_off_cost()
+        self.running = sum(x.running_change for x in d)
+        self.contingency = sum(x.contingency for x in d)
+        self.hours = sum(x.volunteer_hours for x in d)
+        self.hour_value = assessment.rubric.value.volunteer_hour_value
+        self.fates = Counter(f.fate for f in plan.fates)
+
+    def limit(self, family: Family):
+        return next((lim for lim in self.p.limits if lim.family == family and lim.neighbourhood_id is None), None)
+
+    def share(self, part: float, whole: float) -> str:
+        return f"{part / whole:.1%}" if whole else "0%"
+
+
+def _title_block(f: _Facts, details: ReportDetails) -> tuple[tuple[str, str], ...]:
+    key, why = _key_decision(f, details)
+    wards = ("All" if len(f.hoods) == len(f.a.neighbourhoods)
+             else ", ".join(sorted(f.places[h] for h in f.hoods)) or "None")
+    classification = ("Public" if details.classification == Classification.PUBLIC
+                      else f"Exempt ({details.exempt_paragraph or 'paragraph of Schedule 12A to be stated'})")
+    rows = [
+        ("Meeting", details.meeting + (f", {details.meeting_date.day} {details.meeting_date:%B %Y}" if details.meeting_date else "")),
+        ("Report of", details.report_of or "Not stated"),
+        ("Cabinet portfolio", details.portfolio or "Not stated"),
+        ("Contact officer", details.contact_officer or "Not stated"),
+        ("Neighbourhoods (wards) affected", wards),
+        ("Key decision", f"{'Yes' if key else 'No'}: {why}"),
+        ("Classification", classification),
+    ]
+    if details.version:
+        rows.append(("Version of the assessment", details.version))
+    return tuple(rows)
+
+
+def _key_decision(f: _Facts, details: ReportDetails) -> tuple[bool, str]:
+    """A key decision spends or saves more than the council's threshold, or significantly affects
+    communities in two or more wards (Local Authorities (Executive Arrangements) (Meetings and
+    Access to Information) (England) Regulations 2012, regulation 8)."""
+    money_at_stake = max(f.devolved, f.one_off)
+    if money_at_stake >= details.key_decision_threshold:
+        return True, (f"{money(money_at_stake)} is above the key decision threshold of "
+                      f"{money(details.key_decision_threshold)}")
+    if len(f.hoods) >= 2:
+        return True, f"it affects communities in {len(f.hoods)} neighbourhoods"
+    return False, (f"{money(money_at_stake)} is below the threshold of {money(details.key_decision_threshold)} "
+                   "and it affects at most one neighbourhood")
+
+
+def _summary(f: _Facts) -> Section:
+    p, a = f.p, f.a
+    text = [
+        (f"This report recommends devolving {count(len(f.activities), 'activity', 'activities')} of "
+         f"{count(len(f.devolved_services), 'council service')} to {_of_neighbourhoods(f)}, through {count(len(p.partnerships), 'partnership')} with "
+         f"residents and local organisations. {money(f.devolved)} a year of spending "
+         f"({f.share(f.devolved, f.budget)} of the {money(f.budget)} a year the {len(a.services)} services in the inventory cost) would be managed "
+         f"or delivered with neighbourhoods, reaching {f.residents:,} residents and asking {f.hours:,.0f} hours a "
+         "year of volunteers' time."),
+        (f"The change costs {money(f.one_off)} once to set up and {_running_words(f.running)}; a contingency reserve of {money(f.contingency)} covers stepping back in where an arrangement "
+         f"fails. {count(len(p.retained), 'activity', 'activities')} stay with the council, statutory duties "
+         "among them."),
+        (f"The plan was chosen from every combination the limits allow and is {_proof(p)}. Offering the same "
+         "arrangements in every neighbourhood would give up " + _uniform_words(f) + "."),
+    ]
+    return Section(heading="Summary", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _of_neighbourhoods(f: _Facts) -> str:
+    every = len(f.a.neighbourhoods)
+    if len(f.hoods) == every:
+        return f"all {every} neighbourhoods" if every > 1 else "the neighbourhood"
+    return f"{len(f.hoods)} of the {every} neighbourhoods"
+
+
+def _running_words(change: float) -> str:
+    """A change in annual running cost in words: under a pound either way is no change."""
+    if abs(change) < 1:
+        return "leaves running costs as they are"
+    return f"{'lowers' if change < 0 else 'raises'} running costs by {money(abs(change))} a year"
+
+
+def _proof(p: Plan) -> str:
+    if p.gap is None or p.gap <= 1e-9:
+        return "proven the best possible under the scenario"
+    return f"proven within {p.gap:.1%} of the best possible under the scenario"
+
+
+def _uniform_words(f: _Facts) -> str:
+    other = f.p.other_offer
+    if other is None or f.p.price_of_uniformity is None:
+        return "value not known: the uniform offer was not compared for this plan"
+    return (f"{f.p.price_of_uniformity:,.1f} {VALUE_UNIT} of value, {money(f.devolved - other.annual_cost)} a year "
+            f"of devolved spending and {f.residents - other.residents:,} of the residents reached")
+
+
+def _recommendations(f: _Facts, details: ReportDetails) -> Section:
+    p = f.p
+    who = details.report_of or "the responsible chief officer"
+    portfolio = f"the Cabinet Member for {details.portfolio}" if details.portfolio else "the portfolio holder"
+    items = [
+        (f"That Cabinet approves the devolution of the {count(len(f.activities), 'activity', 'activities')} set out "
+         f"in Appendix G to the {len(f.hoods)} neighbourhoods and partnership arrangements shown there."),
+        (f"That Cabinet approves one-off transition funding of {money(f.one_off)} and a contingency reserve of "
+         f"{money(f.contingency)} to be held against the failure of an arrangement."),
+        (f"That Cabinet notes that {count(len(p.retained), 'activity', 'activities')} are retained by the council, "
+         "including statutory duties, as set out in Appendix F."),
+        (f"That Cabinet delegates to {who}, in consultation with {portfolio}, authority to agree the "
+         f"{count(len(p.partnerships), 'partnership agreement')} within the funding in recommendation 2."),
+        ("That Cabinet receives a report after twelve months on outcomes, spending, volunteer time and any "
+         "arrangement that has failed."),
+    ]
+    return Section(heading="Recommendations", blocks=(
+        Paragraph(text="Cabinet is asked to agree:", numbered=False),
+        Bullets(items=tuple(items), numbered=True)))
+
+
+def _background(f: _Facts) -> Section:
+    a = f.a
+    assessed = sum(1 for x in a.activities if not any(x.is_default(c) for c in CRITERIA))
+    text = [
+        (f"The council's {count(len(a.services), 'service')} were each unbundled into the nine activities of "
+         "their value chain (governance, commissioning, prioritisation, planning, design, financing, "
+         f"management, delivery and assessment): {count(len(a.activities), 'activity', 'activities')} in all. "
+         "Each was scored against an anchored rubric on four criteria: the outcomes devolving it would bring, "
+         "how far it can be separated from the rest of the service, the partnership arrangement suited to it, "
+         f"and its resilience. {assessed} were scored by officers on every criterion; the rest rely in part on "
+         "the rubric's defaults (see consultation). Activities are grouped by the Four Co's (co-commissioning, "
+         "co-design, co-delivery and co-assessment, with governance and financing beside them): how residents "
+         "and partners take part in each."),
+        (f"The recommended plan was found by optimisation: of every way of devolving these activities to the "
+         f"{len(a.neighbourhoods)} neighbourhoods under the arrangements on offer, the one worth most to residents "
+         "within the transition budget, running-cost limit, contingency reserve and volunteer capacity. Value "
+         f"is counted in {VALUE_UNIT}: the weighted gain in outcomes for residents reached, cost-effective "
+         "partnership, resilience and volunteer time mobilised."),
+    ]
+    return Section(heading="Background", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _options(f: _Facts) -> Section:
+    p = f.p
+    rows = [("A. Do nothing: retain every activity", "0.0", money(0), "0", money(0), "0")]
+    other = p.other_offer
+    if other is not None and other.offer == Offer.UNIFORM:
+        rows.append(("B. The same offer in every neighbourhood", f"{other.value:,.1f}", money(other.annual_cost),
+                     f"{other.residents:,}", money(other.one_off_cost), f"{other.volunteer_hours:,.0f}"))
+    rows.append(("C. The recommended plan, differentiated by neighbourhood" if f.a.scenario.offer == Offer.DIFFERENTIATED
+                 else "C. The recommended plan (one offer everywhere)", f"{p.objective or 0:,.1f}", money(f.devolved),
+                 f"{f.residents:,}", money(f.one_off), f"{f.hours:,.0f}"))
+    blocks: list = [
+        Paragraph(text="Three options were considered, each the best possible of its kind under the same budgets "
+                       "and limits. Doing nothing keeps every activity as it is: no set-up cost, and none of the "
+                       "value the assessment found in devolving."),
+        Table(caption="Options considered",
+              headers=("Option", f"Value ({VALUE_UNIT})", "Spending devolved (£ a year)", "Residents reached",
+                       "One-off cost (£)", "Volunteer hours a year"),
+              rows=tuple(rows), numeric=(False, True, True, True, True, True)),
+    ]
+    if other is not None and p.price_of_uniformity is not None:
+        blocks.append(Paragraph(text=(
+            "Offering every neighbourhood the same arrangements is simpler to explain, but neighbourhoods differ "
+            "in size, age profile, volunteer capacity and the organisations already working in them. Holding them "
+            f"to one offer gives up {_uniform_words(f)} (the price of uniformity).")))
+    return Section(heading="Options considered", blocks=tuple(blocks))
+
+
+def _preferred(f: _Facts) -> Section:
+    checks = [c for c in plan_checks(f.a, f.p) if c.passed is not None]
+    passed = sum(1 for c in checks if c.passed)
+    blocks: list = [Paragraph(text=(
+        f"Option C is recommended. It is worth the most to residents of the options within the council's limits "
+        f"and is {_proof(f.p)}. Of the {len(checks)} checks a cabinet would make of a devolution plan, it passes "
+        f"{passed} (Appendix D)" + ("." if passed == len(checks) else ": " + "; ".join(
+            f"not met: {c.question.rstrip('?').lower()} ({c.answer})" for c in checks if not c.passed) + ".")))]
+    return Section(heading="Preferred option and reasons", blocks=tuple(blocks))
+
+
+def _proposed_plan(f: _Facts) -> Section:
+    from devolve.present.charts import devolved_heatmap
+
+    p = f.p
+    services = sorted(f.devolved_services, key=lambda s: f.services[s].name)
+    most = Counter(x.neighbourhood_id for x in p.decisions).most_common(1)
+    return Section(heading="The proposed plan", blocks=(
+        Paragraph(text=(
+            f"The plan devolves activities of {count(len(services), 'service')}: "
+            + "; ".join(f.services[s].name for s in services) + ". Appendix G lists every decision: which "
+            "activity, in which neighbourhoods, under which arrangement, at what cost.")),
+        Figure(chart=devolved_heatmap(f.a, p, label_limit=260).to_dict(), caption="Where each activity is devolved",
+               alt_text=_heatmap_words(f), width_cm=14.0),
+        Paragraph(text=(f"By the Four Co's, {_largest_co(f)} Appendix C shows each neighbourhood's part: "
+                        f"{f.places[most[0][0]]} takes on the most ({count(most[0][1], 'activity decision')}).")
+                  if most else "Nothing is devolved."),
+    ))
+
+
+def _by_four_cos(p: Plan) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for co in FOUR_CO_ORDER:
+        under = [x for x in p.decisions if x.stage.four_co == co]
+        if under:
+            rows.append((co, f"{len(under):,}", money(sum(x.annual_cost for x in under)),
+                         f"{p.replace(decisions=tuple(under)).residents_reached():,}"))
+    return rows
+
+
+def _largest_co(f: _Facts) -> str:
+    spend = Counter()
+    for x in f.p.decisions:
+        spend[x.stage.four_co] += x.annual_cost
+    co, most = spend.most_common(1)[0]
+    return (f"{co.lower()} carries the most: {money(most)} of the {money(f.devolved)} a year devolved "
+            f"({f.share(most, f.devolved)}).")
+
+
+def _appendix_neighbourhoods(f: _Facts) -> Section:
+    from devolve.present.charts import value_beside_residents
+
+    p = f.p
+    cos = [co for co in FOUR_CO_ORDER if any(x.stage.four_co == co for x in p.decisions)]
+    hood_rows, co_rows = [], []
+    for h in f.a.neighbourhoods:
+        mine = [x for x in p.decisions if x.neighbourhood_id == h.neighbourhood_id]
+        hood_rows.append((h.name, f"{h.population:,}", f"{h.share_aged_65_plus:.0%}", f"{len(mine):,}",
+                          f"{sum(q.neighbourhood_id == h.neighbourhood_id for q in p.partnerships):,}",
+                          money(sum(x.annual_cost for x in mine)), f"{sum(x.volunteer_hours for x in mine):,.0f}"))
+        counted = Counter(x.stage.four_co for x in mine)
+        co_rows.append((h.name, *(f"{counted.get(co, 0):,}" for co in cos)))
+    return Section(heading="Appendix C: the plan neighbourhood by neighbourhood", numbered=False, blocks=(
+        Table(caption="What each neighbourhood takes on",
+              headers=("Neighbourhood", "Residents", "Aged 65+", "Decisions", "Partnerships",
+                       "Spending devolved (£ a year)", "Volunteer hours a year"),
+              rows=tuple(hood_rows), numeric=(False, True, True, True, True, True, True)),
+        Table(caption="The plan by the Four Co's", headers=("Four Co's", "Decisions", "Spending devolved (£ a year)",
+                                                           "Residents reached"),
+              rows=tuple(_by_four_cos(p)), numeric=(False, True, True, True)),
+        Table(caption="Decisions in each neighbourhood by the Four Co's", headers=("Neighbourhood", *cos),
+              rows=tuple(co_rows), numeric=(False, *(True for _ in cos))),
+        Figure(chart=value_beside_residents(f.a, p).to_dict(), caption="Each neighbourhood's share of the value "
+               "beside its share of residents", alt_text=_shares_words(f)),
+    ))
+
+
+def _appendix_checks(f: _Facts) -> Section:
+    checks = plan_checks(f.a, f.p)
+    return Section(heading="Appendix D: checks a cabinet would make", numbered=False, blocks=(
+        Table(caption="The questions members ask of a devolution plan, and the plan's answers",
+              headers=("Question", "The plan", "Met"),
+              rows=tuple((c.question, c.answer, {True: "yes", False: "no", None: "does not arise"}[c.passed])
+                         for c in checks)),
+    ))
+
+
+def _heatmap_words(f: _Facts) -> str:
+    counts = defaultdict(int)
+    for x in f.p.decisions:
+        counts[(x.service_id, x.stage)] += 1
+    widest = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+    said = "; ".join(f"{f.services[s].name}, {stage.label.lower()}, in {n} neighbourhoods" for (s, stage), n in widest)
+    return (f"A grid of the {len(f.devolved_services)} services with devolved activities (rows) against the nine "
+            f"activities of the value chain (columns). Each filled cell gives the number of neighbourhoods the "
+            f"activity is devolved to, written in the cell. The widest spread: {said}.")
+
+
+def _shares_words(f: _Facts) -> str:
+    total = sum(x.value for x in f.p.decisions) or 1.0
+    gaps = []
+    for h in f.a.neighbourhoods:
+        value = sum(x.value for x in f.p.decisions if x.neighbourhood_id == h.neighbourhood_id) / total
+        gaps.append((value - h.population / (f.population or 1), h.name, value))
+    gaps.sort()
+    low, high = gaps[0], gaps[-1]
+    people = {h.name: h.population / (f.population or 1) for h in f.a.neighbourhoods}
+    return (f"Paired bars for each of the {len(f.a.neighbourhoods)} neighbourhoods: its share of residents and its "
+            f"share of the plan's value, with each share written beside its bar. {high[1]} has the most value "
+            f"compared with its residents ({high[2]:.0%} of the value, {people[high[1]]:.0%} of residents); "
+            f"{low[1]} the least ({low[2]:.0%} of the value, {people[low[1]]:.0%} of residents).")
+
+
+def _consultation(f: _Facts) -> Section:
+    a = f.a
+    scores = [(x, c) for x in a.activities for c in CRITERIA]
+    assessed = [(x, c) for x, c in scores if not x.is_default(c)]
+    assessors = {s.assessor for x in a.activities for s in x.scores if s.source == ScoreSource.ASSESSED and s.assessor}
+    several = sum(1 for x, c in assessed
+                  if len({s.assessor for s in x.scores_for(c) if s.source == ScoreSource.ASSESSED}) > 1)
+    to_discuss = sum(len(x.disagreements()) for x in a.activities)
+    devolved_defaults = sum(1 for x in a.activities if x.key in f.activities for c in CRITERIA if x.is_default(c))
+    with_priorities = len({p.neighbourhood_id for p in a.priorities})
+    text = [
+        (f"{len(assessed):,} of the {len(scores):,} scores ({f.share(len(assessed), len(scores))}) were given by "
+         f"{count(len(assessors), 'named assessor')}; {several:,} of them by more than one, combined by the "
+         f"{a.scenario.consensus.value}. {count(to_discuss, 'score')} where assessors were more than a level "
+         "apart should be discussed before the plan is final."),
+        (f"The remaining scores rest on the rubric's defaults for the type of service. {devolved_defaults:,} of the scores behind "
+         "the devolved activities are defaults: an activity scored on defaults alone with much at stake is "
+         "held back to be assessed first (" + count(f.fates.get(Fate.ASSESS_FIRST, 0), 'activity', 'activities')
+         + " in this plan)."),
+        (f"Residents' own priorities were gathered in {with_priorities} of the {len(a.neighbourhoods)} "
+         "neighbourhoods and weigh the value of what is devolved there." if with_priorities else
+         "No residents' priorities were recorded; gathering them before implementation is advised."),
+    ]
+    return Section(heading="Consultation", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _financial(f: _Facts) -> Section:
+    rows = []
+    for family, label in ((Family.TRANSITION_BUDGET, "One-off transition cost"),
+                          (Family.RUNNING_COST, "Change in annual running cost"),
+                          (Family.CONTINGENCY_RESERVE, "Contingency reserve")):
+        lim = f.limit(family)
+        if lim is not None:
+            rows.append((label, figure(lim.used, lim.unit), figure(lim.limit, lim.unit),
+                         "yes" if lim.binding else "no"))
+    worth = f.hours * f.hour_value
+    return Section(heading="Financial implications", blocks=(
+        Table(caption="Costs against the scenario's limits", headers=("", "The plan", "Limit", "At the limit"),
+              rows=tuple(rows), numeric=(False, True, True, False)),
+        Paragraph(text=(
+            f"Set-up costs {money(f.one_off)} once: agreements and induction for each of the "
+            f"{count(len(f.p.partnerships), 'partnership')}, {count(len(f.p.bodies), 'neighbourhood body', 'neighbourhood bodies')}, "
+            "and a share of each devolved activity's annual cost while it is handed over.")),
+        Paragraph(text=(
+            f"The plan {_running_words(f.running)}: neighbourhood arrangements run some activities for less "
+            "and lose some economies of scale on others. The contingency reserve of "
+            f"{money(f.contingency)} is the expected cost of the council stepping back in where an arrangement "
+            "fails (see risk).")),
+        Paragraph(text=(
+            f"Volunteers would give {f.hours:,.0f} hours a year, worth {money(worth)} at £{f.hour_value:g} an hour. "
+            "This is residents' time, not a saving to the council, and is counted so that it is not taken for "
+            "granted.")),
+    ))
+
+
+def _legal(f: _Facts) -> Section:
+    by_kind: dict[RetentionKind, list] = defaultdict(list)
+    for r in f.p.retained:
+        by_kind[r.kind].append(r)
+    statutory = {r.service_id for r in by_kind[RetentionKind.STATUTORY]}
+    return Section(heading="Legal implications", blocks=(
+        Paragraph(text=(
+            f"{count(len(f.p.retained), 'activity', 'activities')} stay with the council whatever their scores "
+            f"(Appendix F): {len(by_kind[RetentionKind.STATUTORY])} discharge a statutory duty of "
+            f"{count(len(statutory), 'service')}, {len(by_kind[RetentionKind.MUST_RETAIN])} were marked by officers "
+            f"to be retained, with their reasons, and {len(by_kind[RetentionKind.NOT_SEPARABLE])} cannot be "
+            "separated from the rest of their service.")),
+        Paragraph(text=(
+            "Where neighbourhoods take part in other activities of a service with a statutory duty, the council "
+            "remains accountable for the duty, and the partnership agreement must say so.")),
+        Paragraph(text=(
+            "Each partnership agreement needs legal review before signature: its scope, the standards and data "
+            "protection it must keep, and the council's right to step back in.")),
+    ))
+
+
+def _appendix_retained(f: _Facts) -> Section:
+    rows = tuple((f.services[r.service_id].name, r.stage.label, retention_reason(r))
+                 for r in sorted(f.p.retained, key=lambda r: (f.services[r.service_id].name, STAGES.index(r.stage))))
+    return Section(heading="Appendix F: activities the council retains, and why", numbered=False, blocks=(
+        Table(caption=f"{count(len(rows), 'activity', 'activities')} retained", headers=("Service", "Activity", "Why"),
+              rows=rows),
+    ))
+
+
+def _risk(f: _Facts) -> Section:
+    configs = Counter(x.configuration for x in f.p.decisions)
+    riskiest = max(configs, key=lambda k: f.arrangements[k].risk_of_failure) if configs else None
+    text = [
+        ("Any arrangement can fail: a forum loses its volunteers, a partner withdraws. The chance of failure in a "
+         "year is the rubric's for each arrangement"
+         + (f", from {min(f.arrangements[k].risk_of_failure for k in configs):.0%} to "
+            f"{f.arrangements[riskiest].risk_of_failure:.0%} ({f.arrangements[riskiest].name})" if riskiest else "")
+         + ". Appendix E sets out the risk for each service and arrangement."),
+        ("The last resort is the same for every devolved activity: the council takes it back and runs it as "
+         "today, paid from the contingency reserve, which is sized to the expected cost of doing so "
+         f"({money(f.contingency)})."),
+    ]
+    return Section(heading="Risk", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _appendix_risks(f: _Facts) -> Section:
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for x in f.p.decisions:
+        groups[(x.service_id, x.configuration)].append(x)
+    rows = []
+    for (service_id, key), ds in sorted(groups.items(), key=lambda kv: -sum(x.contingency for x in kv[1])):
+        cfg = f.arrangements[key]
+        rows.append((f.services[service_id].name, cfg.name,
+                     ", ".join(sorted({x.stage.label for x in ds}, key=[s.label for s in STAGES].index)),
+                     f"{len({x.neighbourhood_id for x in ds})}", f"{cfg.risk_of_failure:.0%}",
+                     money(sum(x.contingency for x in ds))))
+    return Section(heading="Appendix E: risk of failure and the last resort", numbered=False, blocks=(
+        Paragraph(text=("The last resort for every activity below is the same: the council takes it back and runs it "
+                        "as today, paid from the contingency reserve held for it."), numbered=False),
+        Table(caption="By service and arrangement, largest reserve first",
+              headers=("Service", "Arrangement", "Activities", "Neighbourhoods", "Chance of failure a year",
+                       "Reserve held (£)"),
+              rows=tuple(rows), numeric=(False, False, False, True, True, True)),
+    ))
+
+
+def _equality(f: _Facts) -> Section:
+    a, p = f.a, f.p
+    total = sum(x.value for x in p.decisions) or 1.0
+    older = sorted(a.neighbourhoods, key=lambda h: -h.share_aged_65_plus)[:3]
+    older_share = sum(sum(x.value for x in p.decisions if x.neighbourhood_id == h.neighbourhood_id) for h in older) / total
+    older_people = sum(h.population for h in older) / (f.population or 1)
+    left = [h.name for h in a.neighbourhoods if h.neighbourhood_id not in f.hoods]
+    fair = f.limit(Family.FAIR_SHARE)
+    text = [
+        (f"The plan reaches {f.residents:,} residents ({f.share(f.residents, f.population)} of the "
+         f"{f.population:,} who live in the {len(a.neighbourhoods)} neighbourhoods). "
+         + ("Every neighbourhood has something devolved." if not left else
+            f"{count(len(left), 'neighbourhood')} {'has' if len(left) == 1 else 'have'} nothing devolved: "
+            f"{', '.join(left)}.")),
+        (f"The three neighbourhoods with the oldest populations ({', '.join(h.name for h in older)}; "
+         f"{', '.join(f'{h.share_aged_65_plus:.0%}' for h in older)} aged 65 or over) hold "
+         f"{older_people:.0%} of residents and receive {older_share:.0%} of the plan's value. Arrangements that "
+         "rely on volunteers must not leave out residents who cannot volunteer; each partnership agreement should "
+         "say how it will reach them."),
+    ]
+    if fair is not None:
+        text.append(f"The scenario holds each neighbourhood to a fair share of the value (the equity floor); "
+                    f"the plan {'meets it exactly in at least one neighbourhood' if fair.binding else 'meets it'}.")
+    text.append("A full equality impact assessment should follow for each service before its agreement is signed. "
+                "Community safety: devolved activities stay within the council's policies on safeguarding and "
+                "antisocial behaviour, and partners are vetted as the council's own contractors are.")
+    return Section(heading="Equality and community impact", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _timetable(f: _Facts) -> Section:
+    p = f.p
+    counts = (f"{count(len(p.bodies), 'neighbourhood body', 'neighbourhood bodies')} in "
+              f"{count(len({b.neighbourhood_id for b in p.bodies}), 'neighbourhood')}",
+              count(len(p.partnerships), "partnership agreement"),
+              f"{count(len(p.decisions), 'activity decision')} across {len(f.hoods)} neighbourhoods",
+              "outcomes, spending and volunteer hours against this plan")
+    return Section(heading="Timetable for implementation", blocks=(
+        Table(caption="Proposed timetable (months from the decision; for officers to confirm)",
+              headers=("When", "What", "How much"),
+              rows=tuple((when, what, n) for (when, what), n in zip(PHASES, counts))),
+    ))
+
+
+def _appendix_assumptions(f: _Facts) -> Section:
+    rows = []
+    for key, value in settings_of(f.a.scenario):
+        setting = SETTINGS_BY_KEY.get(key)
+        meaning = setting.meaning if setting else "kept as written; devolve does not use it"
+        rows.append((key, _setting_value(value, setting), meaning))
+    return Section(heading="Appendix A: the scenario's assumptions", numbered=False, blocks=(
+        Paragraph(text="The budgets, limits and weights the plan was made under, as set in the scenario.",
+                  numbered=False),
+        Table(caption="Scenario settings", headers=("Setting", "Value", "What it means"), rows=tuple(rows)),
+    ))
+
+
+def _setting_value(value, setting) -> str:
+    from devolve.core.terms import Kind
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and setting is not None:
+        if setting.kind == Kind.MONEY:
+            return money(value)
+        if setting.kind == Kind.SHARE:
+            return f"{value:.1%}"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value)
+    return str(getattr(value, "value", value))
+
+
+def _appendix_rubric(f: _Facts) -> Section:
+    r = f.a.rubric
+    total = sum(f.a.scenario.weights.values()) or 1.0
+    blocks: list = [Table(caption="Weights of the benefits", headers=("Benefit", "Weight"),
+                          rows=tuple((b.label, f"{f.a.scenario.weights[b] / total:.2f}") for b in BENEFITS),
+                          numeric=(False, True))]
+    for c in CRITERIA:
+        scale = r.criteria[c]
+        blocks.append(Table(caption=f"{c.label}: {scale.question}", headers=("Level", "Descriptor"),
+                            rows=tuple((f"{lv.value} {lv.label}", lv.descriptor) for lv in scale.levels)))
+    blocks.append(Table(caption="Partnership arrangements on offer",
+                        headers=("Arrangement", "What it is", "Chance of failure a year"),
+                        rows=tuple((c.name, c.description, f"{c.risk_of_failure:.0%}") for c in r.configurations
+                                   if c.key in f.a.scenario.configurations or not f.a.scenario.configurations)))
+    return Section(heading=f"Appendix B: the rubric ({r.name})", numbered=False, blocks=tuple(blocks))
+
+
+def _appendix_decisions(f: _Facts) -> Section:
+    groups: dict[tuple[str, object, str], list] = defaultdict(list)
+    for x in f.p.decisions:
+        groups[(x.service_id, x.stage, x.configuration)].append(x)
+    rows = []
+    for (service_id, stage, key), ds in sorted(groups.items(), key=lambda kv: (
+            f.services[kv[0][0]].name, STAGES.index(kv[0][1]), f.arrangements[kv[0][2]].name)):
+        places = sorted(f.places[x.neighbourhood_id] for x in ds)
+        rows.append((f.services[service_id].name, stage.label, f.arrangements[key].name,
+                     "all" if len(places) == len(f.a.neighbourhoods) else ", ".join(places),
+                     money(sum(x.annual_cost for x in ds)), f"{sum(x.volunteer_hours for x in ds):,.0f}"))
+    return Section(heading="Appendix G: every devolution decision", numbered=False, blocks=(
+        Paragraph(text=(f"The plan's {count(len(f.p.decisions), 'decision')}, one activity in one neighbourhood each, "
+                        "grouped by service, activity and arrangement. The Excel appendix has them one by one, with "
+                        "the nearest alternative to each, and the fate of every activity not devolved."),
+                  numbered=False),
+        Table(caption=f"{count(len(rows), 'group')} of decisions",
+              headers=("Service", "Activity", "Arrangement", "Neighbourhoods", "£ a year", "Volunteer hours a year"),
+              rows=tuple(rows), numeric=(False, False, False, False, True, True)),
+    ))
+
+
+def words_in(document: Document) -> Iterable[str]:
+    """Every piece of text in a document, in order (for tests and word counts)."""
+    yield document.title
+    yield document.subtitle
+    for label, value in document.title_block:
+        yield label
+        yield value
+    for section in document.sections:
+        yield section.heading
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                yield block.text
+            elif isinstance(block, Bullets):
+                yield from block.items
+            elif isinstance(block, Table):
+                yield block.caption
+                yield from block.headers
+                for row in block.rows:
+                    yield from row
+            elif isinstance(block, Figure):
+                yield block.caption
+                yield block.alt_text

@@ -1,0 +1,156 @@
+"""The cabinet report's words: the spine of a UK cabinet paper, every figure read from the plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from devolve.core.document import Bullets, Classification, Figure, Paragraph, ReportDetails, Table
+from devolve.core.plan import Plan, PlanMethod, PlanStatus
+from devolve.core.terms import Offer
+from devolve.present.report import cabinet_report, words_in
+from devolve.present.words import money
+
+SPINE = ["Summary", "Recommendations", "Background", "Options considered", "Preferred option and reasons",
+         "The proposed plan", "Consultation", "Financial implications", "Legal implications", "Risk",
+         "Equality and community impact", "Timetable for implementation"]
+
+
+@pytest.fixture(scope="module")
+def report(explained):
+    assessment, plan = explained
+    details = ReportDetails(meeting="Cabinet", meeting_date=date(2027, 1, 14), report_of="Director of Communities",
+                            portfolio="Neighbourhoods", contact_officer="Jo Bloggs, 01234 567890")
+    return cabinet_report(assessment, plan, details, sources=("sample_services.xlsx",))
+
+
+def section(report, heading):
+    return next(s for s in report.sections if s.heading == heading)
+
+
+def text(sec) -> str:
+    return " ".join(b.text if isinstance(b, Paragraph) else " ".join(b.items) for b in sec.blocks
+                    if isinstance(b, (Paragraph, Bullets)))
+
+
+def test_the_body_follows_a_cabinet_paper_s_spine_then_the_appendices(report):
+    body = [s.heading for s in report.sections if s.numbered]
+    assert body == SPINE
+    appendices = [s.heading for s in report.sections if not s.numbered]
+    assert [h.split(":")[0] for h in appendices[:-1]] == [f"Appendix {c}" for c in "ABCDEFG"]
+    assert appendices[-1] == "Background papers"
+
+
+def test_the_title_block_carries_the_meeting_and_a_reasoned_key_decision(report):
+    block = dict(report.title_block)
+    assert block["Meeting"] == "Cabinet, 14 January 2027"
+    assert block["Report of"] == "Director of Communities" and block["Classification"] == "Public"
+    assert block["Neighbourhoods (wards) affected"] == "All"
+    assert block["Key decision"].startswith("Yes: £") and "£500,000" in block["Key decision"]
+
+
+def test_recommendations_are_numbered_decisions_with_the_plan_s_own_figures(report, explained):
+    _, plan = explained
+    decisions = next(b for b in section(report, "Recommendations").blocks if isinstance(b, Bullets))
+    assert decisions.numbered and len(decisions.items) == 5
+    assert all(item.startswith("That Cabinet") for item in decisions.items)
+    activities = len({x.activity_id for x in plan.decisions})
+    assert f"{activities} activities" in decisions.items[0]
+    assert money(plan.one_off_cost()) in decisions.items[1]
+    assert money(sum(x.contingency for x in plan.decisions)) in decisions.items[1]
+    assert f"{len(plan.partnerships)} partnership agreements" in decisions.items[3]
+
+
+def test_the_summary_is_short_and_every_figure_in_it_is_the_plan_s(report, explained):
+    _, plan = explained
+    said = text(section(report, "Summary"))
+    assert 120 <= len(said.split()) <= 200  # "about 150 words"
+    for figure in (money(sum(x.annual_cost for x in plan.decisions)), f"{plan.residents_reached():,} residents",
+                   f"{len(plan.partnerships)} partnerships", f"{plan.price_of_uniformity:,.1f} benefit units",
+                   f"{sum(x.volunteer_hours for x in plan.decisions):,.0f} hours"):
+        assert figure in said, figure
+
+
+def test_options_are_do_nothing_a_uniform_offer_and_the_recommended_plan(report, explained):
+    _, plan = explained
+    table = next(b for b in section(report, "Options considered").blocks if isinstance(b, Table))
+    rows = {row[0][:2]: row for row in table.rows}
+    assert list(rows) == ["A.", "B.", "C."]
+    assert rows["A."][1:] == ("0.0", "£0", "0", "£0", "0")
+    uniform = plan.other_offer
+    assert uniform is not None and uniform.offer == Offer.UNIFORM
+    assert rows["B."][1:4] == (f"{uniform.value:,.1f}", money(uniform.annual_cost), f"{uniform.residents:,}")
+    assert rows["C."][1:4] == (f"{plan.objective:,.1f}", money(sum(x.annual_cost for x in plan.decisions)),
+                               f"{plan.residents_reached():,}")
+    # the price of uniformity is the difference between C and B, in benefit units, £ and residents
+    assert plan.price_of_uniformity == pytest.approx(plan.objective - uniform.value)
+    words = text(section(report, "Options considered"))
+    assert money(sum(x.annual_cost for x in plan.decisions) - uniform.annual_cost) in words
+    assert f"{plan.residents_reached() - uniform.residents:,} of the residents reached" in words
+
+
+def test_the_implications_quote_costs_limits_duties_and_risks_from_the_plan(report, explained):
+    assessment, plan = explained
+    money_words = text(section(report, "Financial implications"))
+    hours = sum(x.volunteer_hours for x in plan.decisions)
+    rate = assessment.rubric.value.volunteer_hour_value
+    assert money(hours * rate) in money_words and money(plan.one_off_cost()) in money_words
+    limits = next(b for b in section(report, "Financial implications").blocks if isinstance(b, Table))
+    assert [r[0] for r in limits.rows] == ["One-off transition cost", "Change in annual running cost",
+                                           "Contingency reserve"]
+    legal = text(section(report, "Legal implications"))
+    assert f"{len(plan.retained)} activities stay with the council" in legal
+    retained = next(b for b in section(report, "Appendix F: activities the council retains, and why").blocks
+                    if isinstance(b, Table))
+    assert len(retained.rows) == len(plan.retained) and all(row[2] for row in retained.rows)
+    risks = next(b for b in section(report, "Appendix E: risk of failure and the last resort").blocks
+                 if isinstance(b, Table))
+    assert sum(int(r[5].strip("£").replace(",", "")) for r in risks.rows) == pytest.approx(
+        sum(x.contingency for x in plan.decisions), abs=len(risks.rows))
+
+
+def test_the_full_decision_table_accounts_for_every_decision(report, explained):
+    _, plan = explained
+    appendix = section(report, "Appendix G: every devolution decision")
+    table = next(b for b in appendix.blocks if isinstance(b, Table))
+    total = sum(int(r[4].strip("£").replace(",", "")) for r in table.rows)
+    assert total == pytest.approx(sum(x.annual_cost for x in plan.decisions), abs=len(table.rows))
+    neighbourhoods = sum(14 if r[3] == "all" else len(r[3].split(", ")) for r in table.rows)
+    assert neighbourhoods == len(plan.decisions)
+
+
+def test_every_chart_says_in_words_what_it_shows(report):
+    figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
+    assert len(figures) == 2
+    for figure in figures:
+        assert figure.chart["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        assert len(figure.alt_text.split()) >= 25 and figure.caption
+    assert "neighbourhoods" in figures[0].alt_text and "Support for unpaid carers" in figures[0].alt_text
+
+
+def test_an_exempt_report_names_its_paragraph_and_a_small_one_is_not_a_key_decision(explained):
+    assessment, plan = explained
+    one_place = plan.replace(decisions=plan.decisions[:1], partnerships=plan.partnerships[:1], bodies=())
+    details = ReportDetails(classification=Classification.EXEMPT, exempt_paragraph="paragraph 3",
+                            key_decision_threshold=10_000_000)
+    block = dict(cabinet_report(assessment, one_place, details).title_block)
+    assert block["Classification"] == "Exempt (paragraph 3)"
+    assert block["Key decision"].startswith("No: ")
+
+
+def test_a_scenario_that_cannot_be_met_has_no_report(explained):
+    assessment, _ = explained
+    none = Plan(scenario_name="x", method=PlanMethod.EXACT, solver="HiGHS", status=PlanStatus.INFEASIBLE,
+                objective=None, best_bound=None, gap=None, build_seconds=0, solve_seconds=0, extract_seconds=0)
+    with pytest.raises(ValueError, match="needs a plan"):
+        cabinet_report(assessment, none)
+
+
+def test_user_text_is_carried_as_text(explained):
+    assessment, plan = explained
+    hostile = '=HYPERLINK("http://x","y")'
+    services = tuple(s.replace(name=hostile) if s.service_id == plan.decisions[0].service_id else s
+                     for s in assessment.services)
+    words = list(words_in(cabinet_report(assessment.replace(services=services), plan)))
+    assert any(hostile in w for w in words)
