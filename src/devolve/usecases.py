@@ -168,11 +168,11 @@ def report_version(workspace: Workspace, record: PlanRecord) -> str:
     return said
 
 
-def template_problem(path: str | Path) -> str | None:
+def template_problem(path: str | Path, *, display_name: str | None = None) -> str | None:
     """Why a council's Word template cannot be used, in words, or None."""
     from devolve.io.docx import template_problem as problem
 
-    return problem(Path(path))
+    return problem(Path(path), display_name)
 
 
 def write_cabinet_report(assessment: Assessment, plan: Plan, out: str | Path, *, details=None,

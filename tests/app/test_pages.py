@@ -12,6 +12,7 @@ from devolve.core.terms import Criterion, Stage
 from devolve.usecases import ScoreEdit, Workspace
 
 PAGES = "src/devolve/app/pages"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture
@@ -171,9 +172,27 @@ def test_the_whole_path_upload_assess_scenario_plan_export(app, sample_path):
     assert not app.exception and not app.error, [e.value for e in app.error]
     page(app, "export")
     assert any(b.label.startswith("Download plan 1") for b in app.get("download_button"))
+    next(t for t in app.text_input if t.label == "Report of").input("Director of Communities")
+    next(b for b in app.button if b.label == "Make the cabinet report").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert any(b.label == "Download the cabinet report on plan 1 (.docx)" for b in app.get("download_button"))
+    assert any("Written from the plan's own figures" in m.value for m in app.success)
     with Workspace() as ws:
         (record,) = ws.plans("Client council")
         kept = ws.plan(record.id)
         assert kept.assessment.scenario.transition_budget == 600_000
         assert any(s.assessor == "Jo Bloggs" and s.value == 4 for a in kept.assessment.activities for s in a.scores)
         assert sum(x.transition_cost for x in kept.plan.decisions) <= 600_000
+
+
+@pytest.mark.slow
+def test_a_council_template_that_is_not_a_word_file_is_named_not_a_traceback(app):
+    page(app, "plan")
+    next(b for b in app.button if b.label == "Make the plan").click().run()
+    page(app, "export")
+    app.file_uploader[0].set_value(("council.docx", b"not a zip", DOCX)).run()
+    next(b for b in app.button if b.label == "Make the cabinet report").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["The template 'council.docx' is not a Word document devolve can read "
+                                            "(a .docx is a zip package)."]
+    assert not any(b.label.startswith("Download the cabinet report") for b in app.get("download_button"))

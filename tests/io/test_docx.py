@@ -174,3 +174,28 @@ def test_libreoffice_prints_it_with_every_section_and_no_broken_words(written, t
         shutil.copy(pdf, Path(folder) / "cabinet-report.pdf")
         for image in sorted(tmp_path.glob("page-*.png")):
             shutil.copy(image, Path(folder) / f"cabinet-report-{image.name}")
+
+
+def test_a_hostile_template_is_refused_before_word_parses_it(tmp_path):
+    from devolve.io.docx import template_problem
+
+    good = tmp_path / "good.docx"
+    house_template().save(str(good))
+    assert template_problem(good) is None
+    entity = tmp_path / "entity.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(entity, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x "boom">]>', 1)
+            out.writestr(info, data)
+    assert "declares a DOCTYPE" in template_problem(entity, "council.docx")
+    crowded = tmp_path / "crowded.docx"
+    with zipfile.ZipFile(crowded, "w") as out:
+        for i in range(5_001):
+            out.writestr(f"word/part{i}.xml", "<x/>")
+    assert "5,001 parts" in template_problem(crowded)
+    workbook = tmp_path / "workbook.docx"
+    with zipfile.ZipFile(workbook, "w") as out:
+        out.writestr("xl/workbook.xml", "<workbook/>")
+    assert "no document part" in template_problem(workbook)

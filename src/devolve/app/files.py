@@ -7,6 +7,7 @@ command line; what it finds is cached by the file's content hash, so a rerun nev
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -15,6 +16,21 @@ import streamlit as st
 
 from devolve.core.problems import ProblemReport
 from devolve.usecases import validate_file, write_blank_template, write_problem_report
+
+
+UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
+"""Characters no file name may carry on Windows, macOS or Linux (and control characters)."""
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def download_name(text: str, suffix: str) -> str:
+    """A file name made from what a user typed (an assessment's name): no path, no character a
+    file system refuses, no name Windows reserves, at most 100 characters before the suffix."""
+    name = UNSAFE_IN_NAMES.sub(" ", text)
+    name = " ".join(name.split()).strip(" .")[:100].strip(" .")
+    if not name or name.lower() in RESERVED:
+        name = f"devolve {name}".strip()
+    return name + suffix
 
 
 def digest(content: bytes) -> str:

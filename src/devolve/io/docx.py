@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from devolve.core.document import Bullets, Document, Figure, Paragraph, Section, Table
+from devolve.io.guard import document_trouble
 from devolve.io.xlsx import save_atomically
 
 TEXT_COLOUR = "0B0C0C"
@@ -27,7 +28,6 @@ FONT = "Arial"
 """The sans serif most UK councils write their papers in; LibreOffice substitutes Liberation Sans."""
 STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "Caption", "List Bullet")
 TABLE_STYLE = "Table Grid"
-MAX_TEMPLATE_BYTES = 25 * 1024 * 1024
 INDENT_CM = 1.25
 """Where the text of a numbered paragraph starts: its number hangs in the margin before it."""
 TABLE_POINTS = 10
@@ -70,20 +70,19 @@ def house_template() -> Any:
     return doc
 
 
-def template_problem(path: Path) -> str | None:
-    """Why a council's template cannot be read as a Word document, in words, or None."""
-    import zipfile
-
+def template_problem(path: Path, name: str | None = None) -> str | None:
+    """Why a council's template cannot be used, in words, or None; ``name`` is the name to say (an
+    upload's own, not its temporary file's). It passes the same guard as a workbook first."""
     from docx import Document as Word
 
-    if path.stat().st_size > MAX_TEMPLATE_BYTES:
-        return f"the template '{path.name}' is over {MAX_TEMPLATE_BYTES // 1024 ** 2} MB"
-    if not zipfile.is_zipfile(path):
-        return f"the template '{path.name}' is not a Word document devolve can read (a .docx is a zip package)"
+    name = name or path.name
+    trouble = document_trouble(path, name)
+    if trouble:
+        return trouble
     try:
         Word(str(path))
     except Exception:  # python-docx's PackageNotFoundError, a missing part, XML it cannot parse
-        return f"the template '{path.name}' is not a Word document devolve can read (open it in Word and save it again)"
+        return f"the template '{name}' is not a Word document devolve can read (open it in Word and save it again)"
     return None
 
 

@@ -136,21 +136,10 @@ def _check_workbook(path: Path, head: bytes, name: str) -> Checked:
                       "read)", save_as)
     with archive:
         infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            return refuse(ProblemCode.FILE_ZIP_BOMB, f"the workbook holds {len(infos):,} parts, more than the "
-                          f"{MAX_ENTRIES:,} devolve accepts", "an ordinary workbook")
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            return refuse(ProblemCode.FILE_ZIP_BOMB, f"the workbook unpacks to {total / 1024 ** 2:,.0f} MB, "
-                          f"more than the {MAX_UNCOMPRESSED_BYTES // 1024 ** 2} MB devolve accepts",
-                          "an ordinary workbook")
-        for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
-                return refuse(ProblemCode.FILE_ZIP_BOMB, f"part '{info.filename}' unpacks {ratio:,.0f} times "
-                              f"larger than it is stored, a sign of a zip bomb", "an ordinary workbook")
-            if info.flag_bits & 0x1:
-                return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"part '{info.filename}' is encrypted", save_as)
+        trouble = _package_trouble(infos, "workbook")
+        if trouble:
+            code, message = trouble
+            return refuse(code, message, save_as if code == ProblemCode.FILE_NOT_WORKBOOK else "an ordinary workbook")
         names = {i.filename.lower(): i for i in infos}
         if any(n.endswith("vbaproject.bin") or "/macrosheets/" in n or n.startswith("xl/macrosheets")
                for n in names):
@@ -182,6 +171,51 @@ def _check_workbook(path: Path, head: bytes, name: str) -> Checked:
                               "reader", "a workbook saved by a spreadsheet program")
             has_formulas = has_formulas or formulas
     return Checked("xlsx", has_formulas=has_formulas)
+
+
+def _package_trouble(infos: list[zipfile.ZipInfo], noun: str) -> tuple[ProblemCode, str] | None:
+    """What is wrong with an Office package's zip directory (too many parts, too large unpacked,
+    a part that unpacks like a zip bomb, an encrypted part), before any part is read."""
+    if len(infos) > MAX_ENTRIES:
+        return ProblemCode.FILE_ZIP_BOMB, f"the {noun} holds {len(infos):,} parts, more than the {MAX_ENTRIES:,} " \
+            "devolve accepts"
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        return ProblemCode.FILE_ZIP_BOMB, f"the {noun} unpacks to {total / 1024 ** 2:,.0f} MB, more than the " \
+            f"{MAX_UNCOMPRESSED_BYTES // 1024 ** 2} MB devolve accepts"
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
+            return ProblemCode.FILE_ZIP_BOMB, f"part '{info.filename}' unpacks {ratio:,.0f} times larger than " \
+                "it is stored, a sign of a zip bomb"
+        if info.flag_bits & 0x1:
+            return ProblemCode.FILE_NOT_WORKBOOK, f"part '{info.filename}' is encrypted"
+    return None
+
+
+def document_trouble(path: str | Path, name: str) -> str | None:
+    """Why a Word document (a council's template) may not be opened, in words, or None: the
+    workbook's limits on size and zip directory, and no DOCTYPE or entity in any XML part."""
+    path = Path(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return f"the template '{name}' is larger than the {MAX_FILE_BYTES // 1024 ** 2} MB devolve reads"
+    if not zipfile.is_zipfile(path):
+        return f"the template '{name}' is not a Word document devolve can read (a .docx is a zip package)"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            trouble = _package_trouble(infos, "template")
+            if trouble:
+                return f"the template '{name}' cannot be used: {trouble[1]}"
+            if "word/document.xml" not in {i.filename.lower() for i in infos}:
+                return f"the template '{name}' is not a Word document devolve can read (it has no document part)"
+            for info in infos:
+                if info.filename.lower().endswith(_XML_SUFFIXES) and _scan_part(archive, info, False, False)[0]:
+                    return (f"the template '{name}' cannot be used: part '{info.filename}' declares a DOCTYPE or "
+                            "XML entities, which Word never writes")
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        return f"the template '{name}' is damaged (open it in Word and save it again)"
+    return None
 
 
 def _scan_part(
