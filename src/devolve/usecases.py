@@ -168,6 +168,14 @@ def report_version(workspace: Workspace, record: PlanRecord) -> str:
     return said
 
 
+def write_report_template(out: str | Path) -> None:
+    """devolve's own Word template for the cabinet report (A4, Arial 12 pt), for a council to restyle."""
+    from devolve.io.docx import house_template
+    from devolve.io.xlsx import save_atomically
+
+    save_atomically(house_template(), Path(out))
+
+
 def template_problem(path: str | Path, *, display_name: str | None = None) -> str | None:
     """Why a council's Word template cannot be used, in words, or None."""
     from devolve.io.docx import template_problem as problem

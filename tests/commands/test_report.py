@@ -97,3 +97,17 @@ def test_a_report_from_the_workspace_names_the_locked_version(sample_path, tmp_p
     version = title_block(report)["Version of the assessment"]
     assert version.startswith("'Calderbridge 2027', revision 1 (plan 1), locked by ")
     assert version.endswith("(for Cabinet on 14 January)")
+
+
+def test_devolve_writes_its_own_word_template_for_a_council_to_restyle(plan_workbook, tmp_path, capsys):
+    template = tmp_path / "house.docx"
+    assert main(["template", "--report", str(template)]) == 0
+    restyled = docx.Document(str(template))
+    assert {"Title", "Heading 1", "Heading 2", "Caption", "List Bullet", "Table Grid"} <= {
+        s.name for s in restyled.styles}
+    restyled.styles["Heading 1"].font.name = "Georgia"
+    restyled.save(str(template))
+    out = tmp_path / "report.docx"
+    assert main(["report", str(plan_workbook), "--out", str(out), "--template", str(template)]) == 0
+    assert docx.Document(str(out)).styles["Heading 1"].font.name == "Georgia"
+    assert main(["template"]) == 2 and "give OUT.xlsx" in capsys.readouterr().err

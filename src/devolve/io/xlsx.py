@@ -54,8 +54,9 @@ OUTCOME_COLOURS: dict[str, Colours] = {"fate": FATE_COLOURS, "passes": PASS_COLO
 
 
 def save_atomically(workbook: Any, path: Path) -> None:
-    """Save next to the target then rename, so a failed save never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".devolve-", dir=path.parent)
+    """Save next to the target then rename, so a failed save never leaves half a file (any
+    document with a ``save(path)``: a workbook, a Word document)."""
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, prefix=".devolve-", dir=path.parent)
     os.close(fd)
     try:
         workbook.save(tmp)
