@@ -1,18 +1,13 @@
 """The cabinet report as a Word file: real heading styles, numbered paragraphs, accessible tables
 and charts, a council's own template, user text as text; and its pages as LibreOffice prints them.
 
-The PDF test needs LibreOffice (Debian's libreoffice-writer-nogui) and poppler-utils; it is
-skipped, saying why, where they are missing, unless DEVOLVE_REQUIRE_LIBREOFFICE=1 (CI). Its page
-images go to DEVOLVE_SCREENSHOTS (if set) for a person to look at.
+The PDF test prints it with LibreOffice (tests/libreoffice.py); its page images go to
+DEVOLVE_SCREENSHOTS (if set) for a person to look at.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -22,6 +17,7 @@ from devolve.core.document import ReportDetails
 from devolve.io.docx import house_template
 from devolve.present.report import cabinet_report
 from devolve.usecases import write_cabinet_report
+from tests.libreoffice import keep_pages, to_pdf
 
 HOSTILE = '=HYPERLINK("http://x","y")'
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -139,41 +135,18 @@ def test_the_body_is_words_a_councillor_reads_in_a_few_pages(council):
     assert body_words < 2200  # about five A4 sides of 12 pt text with its tables and a chart
 
 
-def _tool(name: str) -> str | None:
-    return shutil.which(name)
-
-
 @pytest.mark.slow
 def test_libreoffice_prints_it_with_every_section_and_no_broken_words(written, tmp_path):
-    soffice, pdftotext, pdftoppm = _tool("soffice"), _tool("pdftotext"), _tool("pdftoppm")
-    if not (soffice and pdftotext and pdftoppm):
-        message = ("the PDF test needs LibreOffice and poppler-utils (apt-get install libreoffice-writer-nogui "
-                   "poppler-utils)")
-        if os.environ.get("DEVOLVE_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    profile = tmp_path / "profile"  # a profile of its own, so a running LibreOffice is never disturbed
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(written)], check=True, capture_output=True, timeout=240)
-    pdf = tmp_path / "report.pdf"
-    assert pdf.exists()
-    words = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True,
-                           text=True).stdout
+    pdf, words = to_pdf(written, tmp_path)
     for heading in ("1. Summary", "2. Recommendations", "8. Financial implications", "Appendix G"):
         assert heading in words
-    assert '=HYPERLINK("http://x","y")' in words
+    assert HOSTILE in words
     pages = words.count("\f")
     body = words.split("Appendix A:")[0].count("\f") + 1
     assert 4 <= body <= 7 and pages >= body + 3, (body, pages)
     for broken in ("Neighbour\n", "Partnershi\n"):
         assert broken not in words
-    subprocess.run([pdftoppm, "-r", "60", "-png", "-l", "8", str(pdf), str(tmp_path / "page")], check=True)
-    folder = os.environ.get("DEVOLVE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        shutil.copy(pdf, Path(folder) / "cabinet-report.pdf")
-        for image in sorted(tmp_path.glob("page-*.png")):
-            shutil.copy(image, Path(folder) / f"cabinet-report-{image.name}")
+    keep_pages(pdf, "cabinet-report", tmp_path)
 
 
 def test_a_hostile_template_is_refused_before_word_parses_it(tmp_path):

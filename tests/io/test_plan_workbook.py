@@ -23,6 +23,7 @@ from devolve.io.xlsx import (
 )
 from devolve.present.tables import plan_sheets
 from devolve.usecases import plan_and_explain, write_plan_workbook
+from tests.libreoffice import keep_pages, to_pdf
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+44 helpline", "-minus services", "@mention team"]
 """Service names a spreadsheet would take for formulas."""
@@ -92,9 +93,9 @@ def test_money_and_shares_are_formatted_by_row_in_the_summary(workbook):
     assert worth.number_format == MONEY_FORMAT
     assert rows["Share of the services' annual budget devolved (%)"].number_format in (SHARE_FORMAT,
                                                                                        FINE_SHARE_FORMAT)
-    for item in ("Volunteer hours a year", "Devolution decisions (activity × neighbourhood)",
-                 "Value of the plan (benefit units)"):
-        assert rows[item].number_format == "General", item
+    for item in ("Volunteer hours a year", "Devolution decisions (activity × neighbourhood)"):
+        assert rows[item].number_format == "#,##0", item  # counts, not £
+    assert rows["Value of the plan (benefit units)"].number_format == "General"
 
 
 def test_every_money_and_share_figure_in_the_plan_sheets_is_formatted(written, workbook):
@@ -185,3 +186,27 @@ def test_a_share_just_past_its_limit_never_reads_as_on_it(small_assessment, tmp_
     ws = openpyxl.load_workbook(path)["Limits"]
     assert [ws[f"B{r}"].number_format for r in (2, 3, 4)] == [MONEY_FORMAT, FINE_SHARE_FORMAT, "General"]
     assert [ws[f"C{r}"].number_format for r in (2, 3, 4)] == [MONEY_FORMAT, SHARE_FORMAT, "General"]
+
+
+@pytest.mark.slow
+def test_libreoffice_calc_opens_it_showing_pounds_and_names_as_typed(written, tmp_path):
+    _, plan, path = written
+    pdf, words = to_pdf(path, tmp_path)
+    assert words.lstrip().startswith("Item")  # it opens on the Summary
+    assert f"£{round(sum(x.annual_cost for x in plan.decisions)):,}" in words
+    assert HOSTILE[0] in words  # the formula-like name, printed as the text it is
+    assert '"scenario_name"' not in words  # the hidden sheet holding the plan is not printed
+    keep_pages(pdf, "plan-workbook", tmp_path, pages=3)
+
+
+def test_sheets_print_across_one_page_with_their_header_and_counts_grouped(workbook):
+    summary = workbook["Summary"]
+    reached = next(row[1] for row in summary.iter_rows(min_row=2) if str(row[0].value).startswith("Residents"))
+    assert isinstance(reached.value, int) and reached.number_format == "#,##0"
+    for ws in (workbook["Summary"], workbook["Decisions"], workbook["Services"]):
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+    assert workbook["Decisions"].page_setup.orientation == "landscape"
+    ids = next(row for row in workbook["Services"].iter_rows(min_row=2) if isinstance(row[0].value, int)) \
+        if any(isinstance(c.value, int) for c in workbook["Services"]["A"][1:]) else None
+    assert ids is None or ids[0].number_format != "#,##0"  # identifiers are never given separators

@@ -61,7 +61,7 @@ def write_workbook(
     for title, frame in (extra_sheets or {}).items():
         headers, kinds, rows = frame_table(frame)
         write_table(workbook.create_sheet(sheet_title(title)), headers, rows, kinds,
-                    row_kinds=frame_row_kinds(headers, kinds), colours=frame_colours(headers))
+                    row_kinds=frame_row_kinds(headers, kinds), colours=frame_colours(headers), group_digits=True)
     for sheet, (headers, kinds, rows) in _assessment_tables(assessment).items():
         write_table(workbook.create_sheet(sheet), headers, rows, kinds, _widths(sheet, headers),
                     scenario_row_kinds if sheet == SCENARIO else None)

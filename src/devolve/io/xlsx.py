@@ -23,9 +23,14 @@ HEADER_FONT = "FFFFFF"
 MONEY_FORMAT = '"£"#,##0'
 SHARE_FORMAT = "0.0%"
 FINE_SHARE_FORMAT = "0.00%"
+COUNT_FORMAT = "#,##0"
 """For a share finer than a tenth of a per cent, so one just past its floor never reads as on it."""
 WIDEST = 45
 """Columns are as wide as their contents up to this many characters; longer text wraps."""
+LINE_POINTS = 15
+"""Height of one line of 11 pt text in a row, in points."""
+PORTRAIT_WIDTH = 100
+"""Widest table (in characters) printed on an upright page; wider ones print landscape."""
 HEADER_WIDTH = 20
 """The most characters a header alone widens its column by; a longer header wraps."""
 
@@ -157,6 +162,7 @@ def write_table(
     widths: Sequence[int] | None = None,
     row_kinds: Callable[[Sequence[Any]], Sequence[Kind | None]] | None = None,
     colours: Sequence[Colours | None] | None = None,
+    group_digits: bool = False,
 ) -> None:
     """A styled table of inert text: bold filled header, frozen, filterable, formatted numbers,
     long text wrapped, and outcome columns coloured by what they say."""
@@ -202,16 +208,35 @@ def write_table(
                     cell.number_format = MONEY_FORMAT
                 elif kind == Kind.SHARE:
                     cell.number_format = SHARE_FORMAT if _tenths(value) else FINE_SHARE_FORMAT
+                elif group_digits and isinstance(value, int):
+                    cell.number_format = COUNT_FORMAT  # residents, hours: 168,616 (never on an id column)
             if aligned and j <= len(aligned):
                 cell.alignment = aligned[j - 1]
             paint = painted[j - 1] if j <= len(painted) and isinstance(value, str) else None
             if paint and value.strip().lower() in paint:
                 cell.fill, cell.font = paint[value.strip().lower()]  # the words stay: colour only adds
+        if aligned:
+            lines = max((math.ceil(len(value) / max(sizes[j] - 1, 1)) for j, value in enumerate(row[:len(sizes)])
+                         if isinstance(value, str) and wrap[j]), default=1)
+            if lines > 1:  # spreadsheets do not always grow a row for wrapped text they did not wrap themselves
+                ws.row_dimensions[i].height = LINE_POINTS * lines
     for j, size in enumerate(sizes, start=1):
         ws.column_dimensions[get_column_letter(j)].width = size
     ws.freeze_panes = "A2"
     if headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    _printable(ws, sum(sizes))
+
+
+def _printable(ws: Any, width: float) -> None:
+    """Printed as members will print it: every column across one page (landscape when wide), as
+    many pages down as it takes, the header row repeated on each."""
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
+    ws.print_title_rows = "1:1"
 
 
 def _tenths(share: float) -> bool:
