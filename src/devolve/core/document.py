@@ -48,6 +48,8 @@ class Paragraph(Frozen):
     text: str
     numbered: bool = True
     """Numbered within its section (3.1, 3.2 …), as committee papers are, so members can cite it."""
+    keep_with_next: bool = False
+    """Kept on the page of what follows it (an introduction to a list)."""
 
 
 class Bullets(Frozen):

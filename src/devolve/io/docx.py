@@ -122,9 +122,10 @@ def _section(doc: Any, section: Section, number: int | None) -> None:
         if isinstance(block, Paragraph):
             if block.numbered and number:
                 para += 1
-                _numbered(doc, f"{number}.{para}", block.text)
+                paragraph = _numbered(doc, f"{number}.{para}", block.text)
             else:
-                doc.add_paragraph(block.text, style="Normal")
+                paragraph = doc.add_paragraph(block.text, style="Normal")
+            paragraph.paragraph_format.keep_with_next = block.keep_with_next or None
         elif isinstance(block, Bullets):
             for item in block.items:
                 if block.numbered and number:
@@ -138,7 +139,7 @@ def _section(doc: Any, section: Section, number: int | None) -> None:
             _figure(doc, block)
 
 
-def _numbered(doc: Any, label: str, text: str) -> None:
+def _numbered(doc: Any, label: str, text: str) -> Any:
     from docx.shared import Cm
 
     p = doc.add_paragraph(f"{label}\t{text}", style="Normal")
@@ -146,6 +147,7 @@ def _numbered(doc: Any, label: str, text: str) -> None:
     fmt.left_indent = Cm(INDENT_CM)
     fmt.first_line_indent = Cm(-INDENT_CM)
     fmt.tab_stops.add_tab_stop(Cm(INDENT_CM))
+    return p
 
 
 def _title_block(doc: Any, rows: tuple[tuple[str, str], ...]) -> None:

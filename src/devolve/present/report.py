@@ -202,7 +202,7 @@ def _recommendations(f: _Facts, details: ReportDetails) -> Section:
          "arrangement that has failed."),
     ]
     return Section(heading="Recommendations", blocks=(
-        Paragraph(text="Cabinet is asked to agree:", numbered=False),
+        Paragraph(text="Cabinet is asked to agree:", numbered=False, keep_with_next=True),
         Bullets(items=tuple(items), numbered=True)))
 
 
@@ -538,7 +538,11 @@ def _appendix_assumptions(f: _Facts) -> Section:
     for key, value in settings_of(f.a.scenario):
         setting = SETTINGS_BY_KEY.get(key)
         meaning = setting.meaning if setting else "kept as written; devolve does not use it"
-        rows.append((key, _setting_value(value, setting), meaning))
+        shown = _setting_value(value, setting)
+        if key == "configurations":
+            shown = ", ".join(f.arrangements[k].name if k in f.arrangements else k
+                              for k in shown.replace(",", " ").split())
+        rows.append((key, shown, meaning))
     return Section(heading="Appendix A: the scenario's assumptions", numbered=False, blocks=(
         Paragraph(text="The budgets, limits and weights the plan was made under, as set in the scenario.",
                   numbered=False),
