@@ -161,7 +161,7 @@ def report_version(workspace: Workspace, record: PlanRecord) -> str:
     said = f"'{record.assessment}', revision {record.revision} (plan {record.id})"
     summary = workspace.summary(record.assessment)
     if summary.locked_at is not None and summary.revision == record.revision:
-        when = summary.locked_at
+        when = summary.locked_at.astimezone()  # the day as the council's clock shows it
         said += f", locked by {summary.locked_by} on {when.day} {when:%B %Y}"
         if summary.lock_note:
             said += f" ({summary.lock_note})"

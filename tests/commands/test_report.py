@@ -77,7 +77,7 @@ def test_assess_writes_the_report_beside_the_plan(sample_path, tmp_path, capsys)
     out, report = tmp_path / "plan.xlsx", tmp_path / "report.docx"
     assert main(["assess", str(sample_path), "--out", str(out), "--report", str(report), "--meeting",
                  "Overview and Scrutiny Committee"]) == 0
-    assert title_block(report)["Meeting"] == "Overview and Scrutiny Committee"
+    assert title_block(report)["Meeting"] == "Overview and Scrutiny Committee (date not stated)"
     # and the plan workbook it wrote makes the same report again
     again = tmp_path / "again.docx"
     assert main(["report", str(out), "--out", str(again), "--meeting", "Overview and Scrutiny Committee"]) == 0
@@ -103,7 +103,7 @@ def test_devolve_writes_its_own_word_template_for_a_council_to_restyle(plan_work
     template = tmp_path / "house.docx"
     assert main(["template", "--report", str(template)]) == 0
     restyled = docx.Document(str(template))
-    assert {"Title", "Heading 1", "Heading 2", "Caption", "List Bullet", "Table Grid"} <= {
+    assert {"Title", "Subtitle", "Heading 1", "Caption", "List Bullet", "Table Grid"} <= {
         s.name for s in restyled.styles}
     restyled.styles["Heading 1"].font.name = "Georgia"
     restyled.save(str(template))
@@ -111,3 +111,10 @@ def test_devolve_writes_its_own_word_template_for_a_council_to_restyle(plan_work
     assert main(["report", str(plan_workbook), "--out", str(out), "--template", str(template)]) == 0
     assert docx.Document(str(out)).styles["Heading 1"].font.name == "Georgia"
     assert main(["template"]) == 2 and "give OUT.xlsx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("threshold", ["-1", "nan", "lots"])
+def test_a_key_decision_threshold_must_be_pounds(plan_workbook, tmp_path, capsys, threshold):
+    assert main(["report", str(plan_workbook), "--out", str(tmp_path / "r.docx"), "--key-decision-threshold",
+                 threshold]) == 2
+    assert "is not a number of pounds" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from devolve.present.report import cabinet_report, words_in
 from devolve.present.words import money
 
 SPINE = ["Summary", "Recommendations", "Background", "Options considered", "Preferred option and reasons",
-         "The proposed plan", "Consultation", "Financial implications", "Legal implications", "Risk",
+         "The proposed plan", "Consultation", "Financial implications", "Workforce implications", "Legal implications", "Risk",
          "Equality and community impact", "Timetable for implementation"]
 
 
@@ -87,7 +87,7 @@ def test_options_are_do_nothing_a_uniform_offer_and_the_recommended_plan(report,
     assert plan.price_of_uniformity == pytest.approx(plan.objective - uniform.value)
     words = text(section(report, "Options considered"))
     assert money(sum(x.annual_cost for x in plan.decisions) - uniform.annual_cost) in words
-    assert f"{plan.residents_reached() - uniform.residents:,} of the residents reached" in words
+    assert f"{plan.residents_reached() - uniform.residents:,} residents reached (the price of uniformity)" in words
 
 
 def test_the_implications_quote_costs_limits_duties_and_risks_from_the_plan(report, explained):
@@ -154,3 +154,26 @@ def test_user_text_is_carried_as_text(explained):
                      for s in assessment.services)
     words = list(words_in(cabinet_report(assessment.replace(services=services), plan)))
     assert any(hostile in w for w in words)
+
+
+def test_a_uniform_scenario_recommends_option_b_and_words_the_difference_by_its_sign(explained):
+    from devolve.usecases import plan_and_explain
+
+    sample, _ = explained
+    uniform = sample.replace(scenario=sample.scenario.replace(offer=Offer.UNIFORM))
+    plan = plan_and_explain(uniform)
+    report = cabinet_report(uniform, plan)
+    table = next(b for b in section(report, "Options considered").blocks if isinstance(b, Table))
+    assert [r[0] for r in table.rows] == ["A. Do nothing: retain every activity",
+                                          "B. The same offer in every neighbourhood (recommended)",
+                                          "C. Offers differentiated by neighbourhood"]
+    assert text(section(report, "Preferred option and reasons")).startswith("Option B is recommended.")
+    given_up = [w for w in words_in(report) if "Holding every neighbourhood to one offer gives up" in w]
+    assert given_up and not any("-" in w for w in given_up)  # no negative residents or £ given up
+
+
+def test_a_plan_that_devolves_nothing_has_no_report(explained):
+    assessment, plan = explained
+    nothing = plan.replace(decisions=(), partnerships=(), bodies=())
+    with pytest.raises(ValueError, match="devolves nothing"):
+        cabinet_report(assessment, nothing)

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         plan_and_explain,
         plan_in_workspace,
         read_input,
+        report_version,
         write_plan_workbook,
     )
 
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     progress = Progress()
+    version = None
     with open_workspace(args.workspace or None) if args.workspace is not None else nullcontext() as workspace:
         stored = workspace is not None and _names_a_kept_assessment(args.file, workspace)
         opened = None
@@ -119,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
                       f"'{record.assessment}'; devolve workspace import {args.file} --into \"{wanted}\" brings its "
                       "changes into it instead", file=sys.stderr)
             print(f"Kept as plan {record.id} of '{record.assessment}' in {workspace.where}", file=sys.stderr)
+            version = report_version(workspace, record)
 
     if plan.diagnosis:
         name = assessment.scenario.name
@@ -136,8 +139,10 @@ def run(args: argparse.Namespace) -> int:
             return cannot_write(out, exc)
         progress.done()
     if report is not None:
-        sources = (f"The assessment: {Path(args.file).name}",) + ((f"The plan workbook: {out.name}",) if out else ())
-        code = write_report_file(assessment, plan, report, args, sources=sources)
+        source = f"The assessment '{args.file}' in the devolve workspace" if stored else \
+            f"The assessment: {Path(args.file).name}"
+        sources = (source,) + ((f"The plan workbook: {out.name}",) if out else ())
+        code = write_report_file(assessment, plan, report, args, sources=sources, version=version)
         if code:
             return code
     if args.json:

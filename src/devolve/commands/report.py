@@ -8,6 +8,7 @@ that no plan knows (meeting, who presents it, the contact officer) come from the
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -40,8 +41,18 @@ def add_details_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--contact", metavar="OFFICER", help="the contact officer's name, telephone and e-mail")
     p.add_argument("--exempt", metavar="PARAGRAPH", help="mark it exempt from publication under this paragraph of "
                    "Schedule 12A (default: public)")
-    p.add_argument("--key-decision-threshold", type=float, default=500_000, metavar="POUNDS",
+    p.add_argument("--key-decision-threshold", type=_pounds, default=500_000, metavar="POUNDS",
                    help="£ above which a decision is a key decision in your constitution (default: 500000)")
+
+
+def _pounds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "").lstrip("£"))
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of pounds of 0 or more")
+    return value
 
 
 def _date(text: str) -> date:

@@ -47,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
             write_report_template(args.report)
         except OSError as exc:
             return cannot_write(args.report, exc)
-        print(f"wrote {args.report}: change its styles (Title, Heading 1 and 2, Caption, List Bullet, Table Grid), "
+        print(f"wrote {args.report}: change its styles (Title, Subtitle, Heading 1, Caption, List Bullet, Table Grid), "
               f"header and footer in Word, then use it with devolve report --template {args.report.name}")
     return 0

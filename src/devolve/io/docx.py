@@ -26,7 +26,7 @@ TEXT_COLOUR = "0B0C0C"
 """GOV.UK's text colour: near black, 19:1 on white."""
 FONT = "Arial"
 """The sans serif most UK councils write their papers in; LibreOffice substitutes Liberation Sans."""
-STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "Caption", "List Bullet")
+STYLES = ("Title", "Subtitle", "Heading 1", "Normal", "Caption", "List Bullet")
 TABLE_STYLE = "Table Grid"
 INDENT_CM = 1.25
 """Where the text of a numbered paragraph starts: its number hangs in the margin before it."""
@@ -37,6 +37,13 @@ LONGEST_WORD_CM = 0.22
 BOLD_WORD_CM = 0.25
 """The same in a bold header."""
 CELL_PADDING_CM = 0.45
+SOFT_HYPHENS = {word.replace("|", ""): word.replace("|", "\u00ad") for word in (
+    "Neighbour|hoods", "Neighbour|hood", "Commission|ing", "Partner|ships", "Priori|tisation", "Manage|ment",
+    "Assess|ment", "inter|mediary", "Govern|ance", "Resili|ence")}
+"""Where a long word in a narrow table column may break, with a hyphen shown: a soft hyphen,
+invisible unless the line breaks there."""
+NARROWEST_CM = 1.8
+"""The narrowest a column of words is made to give way to, on a table too wide for the page."""
 
 
 def house_template() -> Any:
@@ -49,7 +56,7 @@ def house_template() -> Any:
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2.5)
-    sizes = {"Normal": 12, "Title": 24, "Subtitle": 14, "Heading 1": 16, "Heading 2": 13, "Caption": 11,
+    sizes = {"Normal": 12, "Title": 24, "Subtitle": 14, "Heading 1": 16, "Caption": 11,
              "List Bullet": 12}
     for name in STYLES:
         style = doc.styles[name] if name in doc.styles else doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -62,7 +69,7 @@ def house_template() -> Any:
         fmt = style.paragraph_format
         fmt.space_after = Pt(6 if name != "Title" else 12)
         if name.startswith("Heading"):
-            fmt.space_before = Pt(18 if name == "Heading 1" else 12)
+            fmt.space_before = Pt(18)
             fmt.keep_with_next = True
     doc.styles["Normal"].paragraph_format.line_spacing = 1.15
     doc.styles["Caption"].paragraph_format.keep_with_next = True
@@ -169,31 +176,40 @@ def _table(doc: Any, block: Table) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.headers))
     table.style = doc.styles[TABLE_STYLE]
     numeric = block.numeric or (False,) * len(block.headers)
-    for j, header in enumerate(block.headers):
+    headers = tuple(_breakable(h) for h in block.headers)
+    rows = tuple(tuple(_breakable(v) for v in values) for values in block.rows)
+    for j, header in enumerate(headers):
         table.rows[0].cells[j].paragraphs[0].add_run(header).bold = True
     _repeat_header(table.rows[0])
-    for i, values in enumerate(block.rows, start=1):
+    for i, values in enumerate(rows, start=1):
         cells = table.rows[i].cells
         for j, value in enumerate(values):
             cells[j].text = value
             if numeric[j]:
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _fit(doc, table, block.headers, block.rows)
+    _fit(doc, table, headers, rows, numeric)
     _describe(table, block.caption, f"{len(block.rows)} rows: " + ", ".join(block.headers) + ".")
     doc.add_paragraph("")
 
 
-def _fit(doc: Any, table: Any, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
+def _fit(doc: Any, table: Any, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...],
+         numeric: tuple[bool, ...] = ()) -> None:
     """Columns as wide as their content asks, within the page: no column narrower than its longest
-    word (so "Neighbourhood" is never broken), long text wrapping in the widest; text in 10 pt."""
+    word (so "Neighbourhood" is never broken), long text wrapping in the widest. A table too wide
+    at 10 pt is set in 9 pt; if it is still too wide, its text columns give way, never its figures."""
     from docx.shared import Cm, Emu, Pt
 
     section = doc.sections[-1]
     usable = Emu(section.page_width - section.left_margin - section.right_margin).cm
     columns = list(zip(*rows)) if rows else [("",) for _ in headers]
-    least = [max(_longest_word(header) * BOLD_WORD_CM, max(_longest_word(text) for text in column) * LONGEST_WORD_CM)
-             + CELL_PADDING_CM for header, column in zip(headers, columns)]
-    wants = [max(min(max(len(text) for text in (header, *column)), 45) * LONGEST_WORD_CM + CELL_PADDING_CM, low)
+    figures = list(numeric) + [False] * (len(headers) - len(numeric))
+    for points in (TABLE_POINTS, TABLE_POINTS - 1):
+        scale = points / TABLE_POINTS
+        least = [max(_longest_word(header) * BOLD_WORD_CM, max(_longest_word(text) for text in column) * LONGEST_WORD_CM)
+                 * scale + CELL_PADDING_CM for header, column in zip(headers, columns)]
+        if sum(least) <= usable:
+            break
+    wants = [max(min(max(len(text) for text in (header, *column)), 45) * LONGEST_WORD_CM * scale + CELL_PADDING_CM, low)
              for header, column, low in zip(headers, columns, least)]
     # the room left goes to the columns with the most to say, each up to what it wants
     widths = list(least)
@@ -207,7 +223,14 @@ def _fit(doc: Any, table: Any, headers: tuple[str, ...], rows: tuple[tuple[str, 
         for j in hungry:
             widths[j] = min(wants[j], widths[j] + spare * volume[j] / total)
         spare = usable - sum(widths)
-    if sum(widths) > usable:  # even the words will not fit: scale everything down
+    over = sum(widths) - usable
+    text = [j for j in range(len(widths)) if not figures[j]]
+    room = sum(max(widths[j] - NARROWEST_CM, 0) for j in text)
+    if over > 0 and room > 0:  # words wrap at a hyphen or, at worst, mid-word; a figure must stay whole
+        give = min(over, room)
+        for j in text:
+            widths[j] -= give * max(widths[j] - NARROWEST_CM, 0) / room
+    if sum(widths) > usable + 0.01:  # nothing else gives: scale everything down
         widths = [w * usable / sum(widths) for w in widths]
     table.autofit = False
     for column, width in zip(table.columns, widths):
@@ -218,7 +241,7 @@ def _fit(doc: Any, table: Any, headers: tuple[str, ...], rows: tuple[tuple[str, 
             cell.width = Cm(width)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(TABLE_POINTS)
+                    run.font.size = Pt(points)
 
 
 def _figure(doc: Any, block: Figure) -> None:
@@ -236,8 +259,15 @@ def _figure(doc: Any, block: Figure) -> None:
 
 def _longest_word(text: str) -> int:
     """Characters in the longest piece a line may not break: words, and the parts of a hyphenated
-    word (a line may break after its hyphen)."""
-    return max((len(part) for word in text.split() for part in word.split("-")), default=0)
+    word (a line may break after its hyphen, or at a soft hyphen)."""
+    return max((len(part) for word in text.split() for part in word.replace("\u00ad", "-").split("-")), default=0)
+
+
+def _breakable(text: str) -> str:
+    """``text`` with soft hyphens in the long words a narrow column may have to break."""
+    for word, soft in SOFT_HYPHENS.items():
+        text = text.replace(word, soft)
+    return text
 
 
 def _repeat_header(row: Any) -> None:

@@ -68,5 +68,9 @@ def value_beside_residents(assessment: Assessment, plan: Plan) -> alt.LayerChart
     bars = base.mark_bar().encode(color=alt.Color("Of:N", title=None, sort=["residents", "the plan's value"],
                                                   scale=alt.Scale(range=["#9ecae1", "#08519c"]),
                                                   legend=alt.Legend(orient="top", labelLimit=0)))
-    labels = base.mark_text(align="left", dx=3, fontSize=9).encode(text=alt.Text("Share:Q", format=".0%"))
-    return (bars + labels).properties(width=360, height=alt.Step(11))
+    # each bar says what it is as well as its share, so the colours are never the only key
+    labels = base.transform_calculate(
+        Label=alt.expr.format(alt.datum.Share, ".0%") + " " + alt.expr.if_(alt.datum.Of == "residents",
+                                                                             "residents", "value")
+    ).mark_text(align="left", dx=3, fontSize=9).encode(text="Label:N")
+    return (bars + labels).properties(width=330, height=alt.Step(11))

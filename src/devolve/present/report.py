@@ -18,7 +18,7 @@ from devolve.core.domain import Assessment, RetentionKind
 from devolve.core.limits import Family
 from devolve.core.plan import Fate, Plan
 from devolve.core.scenario import SETTINGS_BY_KEY, settings_of
-from devolve.core.terms import BENEFITS, CRITERIA, FOUR_CO_ORDER, STAGES, Offer, ScoreSource
+from devolve.core.terms import BENEFITS, CRITERIA, FOUR_CO_ORDER, STAGES, Offer, ScoreSource, Stage
 from devolve.present.checks import plan_checks
 from devolve.present.words import VALUE_UNIT, count, figure, money, retention_reason
 
@@ -27,7 +27,8 @@ PHASES = (
     ("Months 4 to 6", "agree the partnership agreements, service by service and neighbourhood by neighbourhood"),
     ("Months 7 to 12", "hand over the activities, governance, planning and design first and delivery last, "
                        "so each partnership decides how its work is done before it takes the work on"),
-    ("Month 12", "report back to Cabinet on outcomes, spending, volunteer time and any arrangement that failed"),
+    ("Month 12", "progress report to Cabinet: spending, volunteer time and any arrangement that failed"),
+    ("Month 24", "review of outcomes for residents, service by service, with a decision on what to extend or end"),
 )
 """The order of implementation. The months are a planning assumption for officers to confirm;
 what happens in each phase is counted from the plan."""
@@ -40,6 +41,9 @@ def cabinet_report(assessment: Assessment, plan: Plan, details: ReportDetails | 
     details = details or ReportDetails()
     if not plan.status.has_plan:
         raise ValueError("a cabinet report needs a plan: this scenario has none (see its diagnosis)")
+    if not plan.decisions:
+        raise ValueError("the plan devolves nothing, so there is no devolution to recommend (its Summary sheet "
+                         "says why)")
     facts = _Facts(assessment, plan)
     body = [
         _summary(facts),
@@ -50,6 +54,7 @@ def cabinet_report(assessment: Assessment, plan: Plan, details: ReportDetails | 
         _proposed_plan(facts),
         _consultation(facts),
         _financial(facts),
+        _workforce(facts),
         _legal(facts),
         _risk(facts),
         _equality(facts),
@@ -97,6 +102,10 @@ class _Facts:
         self.hours = sum(x.volunteer_hours for x in d)
         self.hour_value = assessment.rubric.value.volunteer_hour_value
         self.fates = Counter(f.fate for f in plan.fates)
+        self.offer = assessment.scenario.offer
+        mine, other = plan.figures(self.offer), plan.other_offer
+        self.uniform = mine if self.offer == Offer.UNIFORM else other
+        self.differentiated = mine if self.offer == Offer.DIFFERENTIATED else other
 
     def limit(self, family: Family):
         return next((lim for lim in self.p.limits if lim.family == family and lim.neighbourhood_id is None), None)
@@ -112,7 +121,8 @@ def _title_block(f: _Facts, details: ReportDetails) -> tuple[tuple[str, str], ..
     classification = ("Public" if details.classification == Classification.PUBLIC
                       else f"Exempt ({details.exempt_paragraph or 'paragraph of Schedule 12A to be stated'})")
     rows = [
-        ("Meeting", details.meeting + (f", {details.meeting_date.day} {details.meeting_date:%B %Y}" if details.meeting_date else "")),
+        ("Meeting", details.meeting + (f", {details.meeting_date.day} {details.meeting_date:%B %Y}" if details.meeting_date
+                                     else " (date not stated)")),
         ("Report of", details.report_of or "Not stated"),
         ("Cabinet portfolio", details.portfolio or "Not stated"),
         ("Contact officer", details.contact_officer or "Not stated"),
@@ -151,8 +161,8 @@ def _summary(f: _Facts) -> Section:
         (f"The change costs {money(f.one_off)} once to set up and {_running_words(f.running)}; a contingency reserve of {money(f.contingency)} covers stepping back in where an arrangement "
          f"fails. {count(len(p.retained), 'activity', 'activities')} stay with the council, statutory duties "
          "among them."),
-        (f"The plan was chosen from every combination the limits allow and is {_proof(p)}. Offering the same "
-         "arrangements in every neighbourhood would give up " + _uniform_words(f) + "."),
+        (f"The plan was chosen from every combination the limits allow and is {_proof(p)}. "
+         + _uniform_words(f)),
     ]
     return Section(heading="Summary", blocks=tuple(Paragraph(text=t) for t in text))
 
@@ -164,10 +174,15 @@ def _of_neighbourhoods(f: _Facts) -> str:
     return f"{len(f.hoods)} of the {every} neighbourhoods"
 
 
+MATERIAL = 1_000.0
+"""£ a year below which a change in running cost is reported as no change: the plan is cost-neutral
+to within rounding, not making a saving."""
+
+
 def _running_words(change: float) -> str:
-    """A change in annual running cost in words: under a pound either way is no change."""
-    if abs(change) < 1:
-        return "leaves running costs as they are"
+    """A change in annual running cost in words; one below :data:`MATERIAL` is no change."""
+    if abs(change) < MATERIAL:
+        return "leaves running costs unchanged (within £1,000 a year)"
     return f"{'lowers' if change < 0 else 'raises'} running costs by {money(abs(change))} a year"
 
 
@@ -178,28 +193,41 @@ def _proof(p: Plan) -> str:
 
 
 def _uniform_words(f: _Facts) -> str:
-    other = f.p.other_offer
-    if other is None or f.p.price_of_uniformity is None:
-        return "value not known: the uniform offer was not compared for this plan"
-    return (f"{f.p.price_of_uniformity:,.1f} {VALUE_UNIT} of value, {money(f.devolved - other.annual_cost)} a year "
-            f"of devolved spending and {f.residents - other.residents:,} of the residents reached")
+    """What holding every neighbourhood to one offer gives up (or gains), each figure by its sign."""
+    if f.uniform is None or f.differentiated is None:
+        return "The two offers were not compared for this plan."
+    d, u = f.differentiated, f.uniform
+    parts = [f"{d.value - u.value:,.1f} {VALUE_UNIT} of value ({f.share(d.value - u.value, d.value)} of the "
+             "differentiated plan's)"]
+    for more, unit in ((d.annual_cost - u.annual_cost, "a year of devolved spending"),
+                       (d.residents - u.residents, "residents reached")):
+        amount = money(abs(more)) if "spending" in unit else f"{abs(more):,.0f}"
+        parts.append(f"{amount} {unit}" if more >= 0 else f"(though it reaches {amount} more {unit.split()[0]})"
+                     if "residents" in unit else f"(though it devolves {amount} more {unit.removeprefix('a year of ')} "
+                     "a year)")
+    gained = [p for p in parts if not p.startswith("(")]
+    said = "Holding every neighbourhood to one offer gives up " + ", ".join(gained[:-1]) + \
+        (" and " if len(gained) > 1 else "") + gained[-1]
+    return said + "".join(f" {p}" for p in parts if p.startswith("(")) + " (the price of uniformity)."
 
 
 def _recommendations(f: _Facts, details: ReportDetails) -> Section:
     p = f.p
     who = details.report_of or "the responsible chief officer"
+    if not who.lower().startswith(("the ", "mr", "ms", "mrs", "dr")) and who[:1].isupper() and " of " in who:
+        who = f"the {who}"  # "the Director of Communities"
     portfolio = f"the Cabinet Member for {details.portfolio}" if details.portfolio else "the portfolio holder"
     items = [
         (f"That Cabinet approves the devolution of the {count(len(f.activities), 'activity', 'activities')} set out "
          f"in Appendix G to the {len(f.hoods)} neighbourhoods and partnership arrangements shown there."),
         (f"That Cabinet approves one-off transition funding of {money(f.one_off)} and a contingency reserve of "
-         f"{money(f.contingency)} to be held against the failure of an arrangement."),
+         f"{money(f.contingency)}, held against the failure of an arrangement in a year."),
         (f"That Cabinet notes that {count(len(p.retained), 'activity', 'activities')} are retained by the council, "
          "including statutory duties, as set out in Appendix F."),
         (f"That Cabinet delegates to {who}, in consultation with {portfolio}, authority to agree the "
-         f"{count(len(p.partnerships), 'partnership agreement')} within the funding in recommendation 2."),
-        ("That Cabinet receives a report after twelve months on outcomes, spending, volunteer time and any "
-         "arrangement that has failed."),
+         f"{count(len(p.partnerships), 'partnership agreement')} within the funding in recommendation 2.2."),
+        ("That Cabinet receives a progress report after twelve months, on spending, volunteer time and any "
+         "arrangement that has failed, and a review of outcomes after two years."),
     ]
     return Section(heading="Recommendations", blocks=(
         Paragraph(text="Cabinet is asked to agree:", numbered=False, keep_with_next=True),
@@ -229,40 +257,54 @@ def _background(f: _Facts) -> Section:
 
 
 def _options(f: _Facts) -> Section:
-    p = f.p
+    def row(label: str, o) -> tuple[str, ...]:
+        return (label, f"{o.value:,.1f}", money(o.annual_cost), f"{o.residents:,}", money(o.one_off_cost),
+                f"{o.volunteer_hours:,.0f}")
+
     rows = [("A. Do nothing: retain every activity", "0.0", money(0), "0", money(0), "0")]
-    other = p.other_offer
-    if other is not None and other.offer == Offer.UNIFORM:
-        rows.append(("B. The same offer in every neighbourhood", f"{other.value:,.1f}", money(other.annual_cost),
-                     f"{other.residents:,}", money(other.one_off_cost), f"{other.volunteer_hours:,.0f}"))
-    rows.append(("C. The recommended plan, differentiated by neighbourhood" if f.a.scenario.offer == Offer.DIFFERENTIATED
-                 else "C. The recommended plan (one offer everywhere)", f"{p.objective or 0:,.1f}", money(f.devolved),
-                 f"{f.residents:,}", money(f.one_off), f"{f.hours:,.0f}"))
+    for letter, offer, figures, what in (("B", Offer.UNIFORM, f.uniform, "The same offer in every neighbourhood"),
+                                         ("C", Offer.DIFFERENTIATED, f.differentiated,
+                                          "Offers differentiated by neighbourhood")):
+        if figures is not None:
+            rows.append(row(f"{letter}. {what}" + (" (recommended)" if offer == f.offer else ""), figures))
     blocks: list = [
-        Paragraph(text="Three options were considered, each the best possible of its kind under the same budgets "
-                       "and limits. Doing nothing keeps every activity as it is: no set-up cost, and none of the "
-                       "value the assessment found in devolving."),
+        Paragraph(text=(f"{_NUMBERS.get(len(rows), str(len(rows))).capitalize()} options were considered under the same budgets and limits. Doing "
+                        "nothing keeps every activity as it is: no set-up cost, and none of the value the assessment "
+                        "found in devolving. The others are the best plan the optimisation found of each kind.")),
         Table(caption="Options considered",
               headers=("Option", f"Value ({VALUE_UNIT})", "Spending devolved (£ a year)", "Residents reached",
                        "One-off cost (£)", "Volunteer hours a year"),
               rows=tuple(rows), numeric=(False, True, True, True, True, True)),
     ]
-    if other is not None and p.price_of_uniformity is not None:
+    if f.uniform is not None and f.differentiated is not None:
         blocks.append(Paragraph(text=(
-            "Offering every neighbourhood the same arrangements is simpler to explain, but neighbourhoods differ "
-            "in size, age profile, volunteer capacity and the organisations already working in them. Holding them "
-            f"to one offer gives up {_uniform_words(f)} (the price of uniformity).")))
+            "The same offer everywhere is simpler to explain, but neighbourhoods differ in size, age profile, "
+            "volunteer capacity and the organisations already working in them. " + _uniform_words(f))))
     return Section(heading="Options considered", blocks=tuple(blocks))
+
+
+_NUMBERS = {2: "two", 3: "three"}
+
+
+def _recommended_letter(f: _Facts) -> str:
+    return "B" if f.offer == Offer.UNIFORM else "C"
 
 
 def _preferred(f: _Facts) -> Section:
     checks = [c for c in plan_checks(f.a, f.p) if c.passed is not None]
     passed = sum(1 for c in checks if c.passed)
+    letter = _recommended_letter(f)
+    if f.offer == Offer.DIFFERENTIATED:
+        why = "It is worth the most to residents of the options within the council's limits"
+    else:
+        why = ("The scenario asks for one offer everywhere, and it is the best such plan; a differentiated plan "
+               "(option C) would be worth more, as the options show, and members may wish to weigh that")
+    unmet = [c for c in checks if not c.passed]
     blocks: list = [Paragraph(text=(
-        f"Option C is recommended. It is worth the most to residents of the options within the council's limits "
-        f"and is {_proof(f.p)}. Of the {len(checks)} checks a cabinet would make of a devolution plan, it passes "
-        f"{passed} (Appendix D)" + ("." if passed == len(checks) else ": " + "; ".join(
-            f"not met: {c.question.rstrip('?').lower()} ({c.answer})" for c in checks if not c.passed) + ".")))]
+        f"Option {letter} is recommended. {why}, and it is {_proof(f.p)}. It meets {passed} of devolve's "
+        f"{len(checks)} checks of a devolution plan (Appendix D)" + ("." if not unmet else
+                                                                    "; it does not meet these: " + "; ".join(
+            f"{c.question} ({c.answer})" for c in unmet))))]
     return Section(heading="Preferred option and reasons", blocks=tuple(blocks))
 
 
@@ -278,11 +320,32 @@ def _proposed_plan(f: _Facts) -> Section:
             + "; ".join(f.services[s].name for s in services) + ". Appendix G lists every decision: which "
             "activity, in which neighbourhoods, under which arrangement, at what cost.")),
         Figure(chart=devolved_heatmap(f.a, p, label_limit=260).to_dict(), caption="Where each activity is devolved",
-               alt_text=_heatmap_words(f), width_cm=14.0),
+               alt_text=_heatmap_words(f), width_cm=13.0),
+        Paragraph(text=(f"Of the council's {count(len(f.a.activities), 'activity', 'activities')}, "
+                        + "; ".join(f"{n:,} {_FATE_WORDS[fate]}" for fate, n in _fates_in_order(f))
+                        + ". Appendix F gives the reasons for those retained, and the Excel appendix every "
+                          "activity's fate.")),
         Paragraph(text=(f"By the Four Co's, {_largest_co(f)} Appendix C shows each neighbourhood's part: "
                         f"{f.places[most[0][0]]} takes on the most ({count(most[0][1], 'activity decision')}).")
                   if most else "Nothing is devolved."),
     ))
+
+
+_FATE_WORDS = {
+    Fate.DEVOLVED: "are devolved in every neighbourhood",
+    Fate.PARTLY_DEVOLVED: "are devolved in some neighbourhoods",
+    Fate.RETAINED: "are retained by a duty, by officers or because they cannot be separated",
+    Fate.ASSESS_FIRST: "rest on the rubric's first guesses with too much at stake, and should be assessed first",
+    Fate.NOT_SUITED: "have no arrangement on offer suited to them",
+    Fate.TOO_SMALL: "are too small to hand over",
+    Fate.NO_BETTER: "would be no better devolved than today",
+    Fate.KEPT_OUT: "are worth devolving but kept out by the plan's limits",
+}
+"""Each fate as the end of a sentence that starts with a number of activities."""
+
+
+def _fates_in_order(f: _Facts) -> list[tuple[Fate, int]]:
+    return [(fate, f.fates[fate]) for fate in Fate if f.fates.get(fate)]
 
 
 def _by_four_cos(p: Plan) -> list[tuple[str, str, str, str]]:
@@ -334,7 +397,7 @@ def _appendix_neighbourhoods(f: _Facts) -> Section:
 
 def _appendix_checks(f: _Facts) -> Section:
     checks = plan_checks(f.a, f.p)
-    return Section(heading="Appendix D: checks a cabinet would make", numbered=False, blocks=(
+    return Section(heading="Appendix D: devolve's checks of the plan", numbered=False, blocks=(
         Table(caption="The questions members ask of a devolution plan, and the plan's answers",
               headers=("Question", "The plan", "Met"),
               rows=tuple((c.question, c.answer, {True: "yes", False: "no", None: "does not arise"}[c.passed])
@@ -417,9 +480,21 @@ def _financial(f: _Facts) -> Section:
             f"{money(f.contingency)} is the expected cost of the council stepping back in where an arrangement "
             "fails (see risk).")),
         Paragraph(text=(
-            f"Volunteers would give {f.hours:,.0f} hours a year, worth {money(worth)} at £{f.hour_value:g} an hour. "
+            f"Volunteers would give {f.hours:,.0f} hours a year, worth {money(worth)} at £{f.hour_value:,.2f} an hour. "
             "This is residents' time, not a saving to the council, and is counted so that it is not taken for "
             "granted.")),
+    ))
+
+
+def _workforce(f: _Facts) -> Section:
+    running = {Stage.MANAGEMENT, Stage.DELIVERY}
+    hands_on = sum(x.annual_cost for x in f.p.decisions if x.stage in running)
+    return Section(heading="Workforce implications", blocks=(
+        Paragraph(text=(
+            f"{money(hands_on)} a year of the spending devolved ({f.share(hands_on, f.devolved)}) is in managing and "
+            "delivering services: the work itself, done today by council staff or the council's contractors. Where "
+            "partners take on work staff now do, HR must advise on the effect on posts, consultation with staff and trade unions, and whether "
+            "the Transfer of Undertakings (Protection of Employment) Regulations 2006 apply.")),
     ))
 
 
@@ -439,7 +514,10 @@ def _legal(f: _Facts) -> Section:
             "Where neighbourhoods take part in other activities of a service with a statutory duty, the council "
             "remains accountable for the duty, and the partnership agreement must say so.")),
         Paragraph(text=(
-            "Each partnership agreement needs legal review before signature: its scope, the standards and data "
+            "The council cannot hand its decisions to residents' forums or voluntary bodies. Where governance, "
+            "commissioning or prioritisation is devolved, the decision stays with the council (a ward or area "
+            "committee, or an officer under delegated powers), made with the neighbourhood as the agreement sets "
+            "out. Each agreement needs legal review before signature: its scope, the standards and data "
             "protection it must keep, and the council's right to step back in.")),
     ))
 
@@ -459,14 +537,21 @@ def _risk(f: _Facts) -> Section:
     text = [
         ("Any arrangement can fail: a forum loses its volunteers, a partner withdraws. The chance of failure in a "
          "year is the rubric's for each arrangement"
-         + (f", from {min(f.arrangements[k].risk_of_failure for k in configs):.0%} to "
-            f"{f.arrangements[riskiest].risk_of_failure:.0%} ({f.arrangements[riskiest].name})" if riskiest else "")
+         + (_risk_range(f, configs) if riskiest else "")
          + ". Appendix E sets out the risk for each service and arrangement."),
         ("The last resort is the same for every devolved activity: the council takes it back and runs it as "
          "today, paid from the contingency reserve, which is sized to the expected cost of doing so "
          f"({money(f.contingency)})."),
     ]
     return Section(heading="Risk", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _risk_range(f: _Facts, configs) -> str:
+    chances = sorted({(f.arrangements[k].risk_of_failure, f.arrangements[k].name) for k in configs})
+    (low, low_name), (high, high_name) = chances[0], chances[-1]
+    if low == high:
+        return f", {low:.0%} for every arrangement the plan uses"
+    return f", from {low:.0%} ({low_name}) to {high:.0%} ({high_name})"
 
 
 def _appendix_risks(f: _Facts) -> Section:
@@ -493,7 +578,7 @@ def _appendix_risks(f: _Facts) -> Section:
 def _equality(f: _Facts) -> Section:
     a, p = f.a, f.p
     total = sum(x.value for x in p.decisions) or 1.0
-    older = sorted(a.neighbourhoods, key=lambda h: -h.share_aged_65_plus)[:3]
+    older = sorted(a.neighbourhoods, key=lambda h: -h.share_aged_65_plus)[:min(3, max(1, len(a.neighbourhoods) - 1))]
     older_share = sum(sum(x.value for x in p.decisions if x.neighbourhood_id == h.neighbourhood_id) for h in older) / total
     older_people = sum(h.population for h in older) / (f.population or 1)
     left = [h.name for h in a.neighbourhoods if h.neighbourhood_id not in f.hoods]
@@ -504,19 +589,26 @@ def _equality(f: _Facts) -> Section:
          + ("Every neighbourhood has something devolved." if not left else
             f"{count(len(left), 'neighbourhood')} {'has' if len(left) == 1 else 'have'} nothing devolved: "
             f"{', '.join(left)}.")),
-        (f"The three neighbourhoods with the oldest populations ({', '.join(h.name for h in older)}; "
-         f"{', '.join(f'{h.share_aged_65_plus:.0%}' for h in older)} aged 65 or over) hold "
-         f"{older_people:.0%} of residents and receive {older_share:.0%} of the plan's value. Arrangements that "
-         "rely on volunteers must not leave out residents who cannot volunteer; each partnership agreement should "
-         "say how it will reach them."),
+        (_oldest_words(older, older_people, older_share) + " Arrangements that rely on volunteers must not leave "
+         "out residents who cannot volunteer; each partnership agreement should say how it will reach them."),
     ]
     if fair is not None:
         text.append(f"The scenario holds each neighbourhood to a fair share of the value (the equity floor); "
                     f"the plan {'meets it exactly in at least one neighbourhood' if fair.binding else 'meets it'}.")
-    text.append("A full equality impact assessment should follow for each service before its agreement is signed. "
-                "Community safety: devolved activities stay within the council's policies on safeguarding and "
-                "antisocial behaviour, and partners are vetted as the council's own contractors are.")
+    text.append("Members must have due regard to the public sector equality duty (Equality Act 2010, section 149) "
+                "when they decide: the figures here are for the equality impact assessment that must accompany "
+                "this report. Community safety: partnership agreements must bind partners to the council's "
+                "safeguarding and antisocial behaviour policies, and partners must be vetted as contractors are.")
     return Section(heading="Equality and community impact", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _oldest_words(older, people: float, share: float) -> str:
+    ages = ", ".join(f"{h.name} {h.share_aged_65_plus:.0%}" for h in older)
+    if len(older) == 1:
+        return (f"The neighbourhood with the oldest population ({ages} aged 65 or over) holds {people:.0%} of "
+                f"residents and receives {share:.0%} of the plan's value.")
+    return (f"The {_NUMBERS.get(len(older), str(len(older)))} neighbourhoods with the oldest populations ({ages} aged "
+            f"65 or over) hold {people:.0%} of residents and receive {share:.0%} of the plan's value.")
 
 
 def _timetable(f: _Facts) -> Section:
@@ -525,7 +617,8 @@ def _timetable(f: _Facts) -> Section:
               f"{count(len({b.neighbourhood_id for b in p.bodies}), 'neighbourhood')}",
               count(len(p.partnerships), "partnership agreement"),
               f"{count(len(p.decisions), 'activity decision')} across {len(f.hoods)} neighbourhoods",
-              "outcomes, spending and volunteer hours against this plan")
+              "spending and volunteer hours against this plan",
+              f"outcomes for the {f.residents:,} residents reached")
     return Section(heading="Timetable for implementation", blocks=(
         Table(caption="Proposed timetable (months from the decision; for officers to confirm)",
               headers=("When", "What", "How much"),

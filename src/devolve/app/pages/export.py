@@ -20,7 +20,7 @@ from devolve.usecases import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-REPORT = "export_report"  # session key: the last report made, as (plan id, details, bytes)
+REPORT = "export_report"  # session key: the last report made, as (plan id, bytes)
 
 st.title("Export")
 opened = current()
