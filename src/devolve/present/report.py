@@ -23,12 +23,11 @@ from devolve.present.checks import plan_checks
 from devolve.present.words import VALUE_UNIT, count, figure, money, retention_reason
 
 PHASES = (
-    ("Months 1 to 3", "set up the neighbourhood bodies (forums, intermediaries) the plan relies on"),
-    ("Months 4 to 6", "agree the partnership agreements, service by service and neighbourhood by neighbourhood"),
-    ("Months 7 to 12", "hand over the activities, governance, planning and design first and delivery last, "
-                       "so each partnership decides how its work is done before it takes the work on"),
-    ("Month 12", "progress report to Cabinet: spending, volunteer time and any arrangement that failed"),
-    ("Month 24", "review of outcomes for residents, service by service, with a decision on what to extend or end"),
+    ("Months 1-3", "set up the neighbourhood bodies (forums, intermediaries)"),
+    ("Months 4-6", "agree the partnership agreements"),
+    ("Months 7-12", "hand over the activities: planning and design first, delivery last"),
+    ("Month 12", "progress report to Cabinet"),
+    ("Month 24", "review of outcomes; decide what to extend or end"),
 )
 """The order of implementation. The months are a planning assumption for officers to confirm;
 what happens in each phase is counted from the plan."""
@@ -229,9 +228,7 @@ def _recommendations(f: _Facts, details: ReportDetails) -> Section:
         ("That Cabinet receives a progress report after twelve months, on spending, volunteer time and any "
          "arrangement that has failed, and a review of outcomes after two years."),
     ]
-    return Section(heading="Recommendations", blocks=(
-        Paragraph(text="Cabinet is asked to agree:", numbered=False, keep_with_next=True),
-        Bullets(items=tuple(items), numbered=True)))
+    return Section(heading="Recommendations", blocks=(Bullets(items=tuple(items), numbered=True),))
 
 
 def _background(f: _Facts) -> Section:
@@ -239,14 +236,11 @@ def _background(f: _Facts) -> Section:
     assessed = sum(1 for x in a.activities if not any(x.is_default(c) for c in CRITERIA))
     text = [
         (f"The council's {count(len(a.services), 'service')} were each unbundled into the nine activities of "
-         "their value chain (governance, commissioning, prioritisation, planning, design, financing, "
-         f"management, delivery and assessment): {count(len(a.activities), 'activity', 'activities')} in all. "
-         "Each was scored against an anchored rubric on four criteria: the outcomes devolving it would bring, "
-         "how far it can be separated from the rest of the service, the partnership arrangement suited to it, "
+         f"their value chain, from governance to assessment: {count(len(a.activities), 'activity', 'activities')}. "
+         "Each was scored on an anchored rubric for the outcomes devolving it would bring, how far it can be "
+         "separated from the rest of the service, the partnership arrangement suited to it, "
          f"and its resilience. {assessed} were scored by officers on every criterion; the rest rely in part on "
-         "the rubric's defaults (see consultation). Activities are grouped by the Four Co's (co-commissioning, "
-         "co-design, co-delivery and co-assessment, with governance and financing beside them): how residents "
-         "and partners take part in each."),
+         "the rubric's defaults (see consultation)."),
         (f"The recommended plan was found by optimisation: of every way of devolving these activities to the "
          f"{len(a.neighbourhoods)} neighbourhoods under the arrangements on offer, the one worth most to residents "
          "within the transition budget, running-cost limit, contingency reserve and volunteer capacity. Value "
@@ -319,8 +313,6 @@ def _proposed_plan(f: _Facts) -> Section:
             f"The plan devolves activities of {count(len(services), 'service')}: "
             + "; ".join(f.services[s].name for s in services) + ". Appendix G lists every decision: which "
             "activity, in which neighbourhoods, under which arrangement, at what cost.")),
-        Figure(chart=devolved_heatmap(f.a, p, label_limit=260).to_dict(), caption="Where each activity is devolved",
-               alt_text=_heatmap_words(f), width_cm=13.0),
         Paragraph(text=(f"Of the council's {count(len(f.a.activities), 'activity', 'activities')}, "
                         + "; ".join(f"{n:,} {_FATE_WORDS[fate]}" for fate, n in _fates_in_order(f))
                         + ". Appendix F gives the reasons for those retained, and the Excel appendix every "
@@ -328,6 +320,8 @@ def _proposed_plan(f: _Facts) -> Section:
         Paragraph(text=(f"By the Four Co's, {_largest_co(f)} Appendix C shows each neighbourhood's part: "
                         f"{f.places[most[0][0]]} takes on the most ({count(most[0][1], 'activity decision')}).")
                   if most else "Nothing is devolved."),
+        Figure(chart=devolved_heatmap(f.a, p, label_limit=260).to_dict(), caption="Where each activity is devolved",
+               alt_text=_heatmap_words(f), width_cm=11.5),
     ))
 
 
@@ -509,10 +503,8 @@ def _legal(f: _Facts) -> Section:
             f"(Appendix F): {len(by_kind[RetentionKind.STATUTORY])} discharge a statutory duty of "
             f"{count(len(statutory), 'service')}, {len(by_kind[RetentionKind.MUST_RETAIN])} were marked by officers "
             f"to be retained, with their reasons, and {len(by_kind[RetentionKind.NOT_SEPARABLE])} cannot be "
-            "separated from the rest of their service.")),
-        Paragraph(text=(
-            "Where neighbourhoods take part in other activities of a service with a statutory duty, the council "
-            "remains accountable for the duty, and the partnership agreement must say so.")),
+            "separated from the rest of their service. Where neighbourhoods take part in other activities of a "
+            "service with a statutory duty, the council remains accountable for the duty.")),
         Paragraph(text=(
             "The council cannot hand its decisions to residents' forums or voluntary bodies. Where governance, "
             "commissioning or prioritisation is devolved, the decision stays with the council (a ward or area "
