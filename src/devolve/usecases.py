@@ -116,14 +116,16 @@ def plan_model(assessment: Assessment):
 
 QUICK_GAP = 0.01
 """How near the best a plan tried with other weights is proven (or the scenario's gap, if looser)."""
-QUICK_SECONDS = 0.8
-"""The most a plan tried with other weights may take: an officer moving a slider waits for it."""
+QUICK_SECONDS = 5.0
+"""A guard on a plan tried with other weights, never reached on the sample (its worst is about
+1.5 s): a time limit that binds would make the answer depend on how busy the machine is."""
 
 
 def try_weights(model, weights: dict, kept: Plan) -> Plan:
     """The plan under other weights, from the model already built (only the objective changes),
-    by LP relaxation, fix and repair alone: about a fifth of a second on the sample, never more
-    than :data:`QUICK_SECONDS`. The kept plan is the one to beat: it stands unless a better plan
+    by LP relaxation, fix and repair alone: about a quarter of a second on the sample (the
+    repair's work is limited by nodes, not time, so the same weights give the same plan however
+    busy the machine). The kept plan is the one to beat: it stands unless a better plan
     is found (none is looked for while it is within half of :data:`QUICK_GAP` of the LP bound), so
     what changes is the weights' doing, not the difference between two equally good plans. The gap is proven and
     reported like any plan's; the activities' fates are not worked out (make the plan for those)."""
