@@ -258,7 +258,7 @@ class TestScenarios:
 
 class TestPlans:
     def test_a_plan_is_kept_with_the_exact_inputs_it_came_from(self, imported, sample, tiny_plan):
-        from devolve.workspace.rows import inputs_digests
+        from devolve.core.digests import inputs_digests
 
         record = imported.record_plan("Calderbridge draft", sample, tiny_plan, by="KH", command="devolve assess")
         assert record.inputs_digest == inputs_digests(sample)["inputs"]

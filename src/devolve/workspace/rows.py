@@ -14,7 +14,6 @@ from typing import Any, Mapping
 from devolve.assess.assemble import assemble
 from devolve.assess.capacity import neighbourhood
 from devolve.assess.decompose import ActivityRecord
-from devolve.core.digests import digest, inputs_digests  # noqa: F401 (the workspace's words for them)
 from devolve.core.domain import Assessment, Priorities, Service
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario

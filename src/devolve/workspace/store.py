@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 from sqlalchemy import Connection, Table, and_, delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from devolve.core.digests import digest, inputs_digests
 from devolve.core.domain import Assessment
 from devolve.core.plan import Plan
 from devolve.core.rubric import Rubric
@@ -48,8 +49,6 @@ from devolve.workspace.rows import (
     Rows,
     assessment_rows,
     differences,
-    digest,
-    inputs_digests,
     rows_assessment,
     rubric_content,
     scenario_settings,
