@@ -177,3 +177,16 @@ def test_a_plan_that_devolves_nothing_has_no_report(explained):
     nothing = plan.replace(decisions=(), partnerships=(), bodies=())
     with pytest.raises(ValueError, match="devolves nothing"):
         cabinet_report(assessment, nothing)
+
+
+def test_the_proposed_plan_counts_the_four_cos_and_leaves_the_chart_to_appendix_c(report, explained):
+    from collections import Counter
+
+    _, plan = explained
+    assert not any(isinstance(b, Figure) for s in report.sections if s.numbered for b in s.blocks)
+    said = text(section(report, "The proposed plan"))
+    for co, n in Counter(x.stage.four_co for x in plan.decisions).items():
+        assert f"{n:,} {co.lower()}" in said, co
+    assert "Appendix C charts where each activity is devolved" in said
+    appendix = next(s for s in report.sections if s.heading.startswith("Appendix C"))
+    assert isinstance(appendix.blocks[0], Figure) and appendix.blocks[0].caption == "Where each activity is devolved"

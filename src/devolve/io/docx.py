@@ -32,6 +32,11 @@ INDENT_CM = 1.25
 """Where the text of a numbered paragraph starts: its number hangs in the margin before it."""
 TABLE_POINTS = 10
 """Text size in tables: one size below the body, so a seven-column table fits an A4 page."""
+CELL_SPACE_POINTS = 2
+"""Space above and below the text in a table cell, single-spaced: a row's text sits in the middle
+of it, not on the body's paragraph spacing (which leaves a gap below only)."""
+GAP_POINTS = 6
+"""The blank line after a table: enough to part it from the text below."""
 LONGEST_WORD_CM = 0.22
 """Width a character takes in a 10 pt Arial table cell, near enough to keep words whole."""
 BOLD_WORD_CM = 0.25
@@ -112,20 +117,21 @@ def write_report(document: Document, path: str | Path, *, template: str | Path |
     number = 0
     appendix_started = False
     for section in document.sections:
-        if not section.numbered and not appendix_started:
-            doc.add_page_break()  # appendices start on a page of their own
-            appendix_started = True
+        first_appendix = not section.numbered and not appendix_started
+        appendix_started = appendix_started or first_appendix
         if section.numbered:
             number += 1
-        _section(doc, section, number if section.numbered else None)
+        _section(doc, section, number if section.numbered else None, new_page=first_appendix)
     _page_numbers(doc)
     save_atomically(doc, Path(path))
 
 
-def _section(doc: Any, section: Section, number: int | None) -> None:
-    doc.add_paragraph(f"{number}. {section.heading}" if number else section.heading, style="Heading 1")
+def _section(doc: Any, section: Section, number: int | None, *, new_page: bool = False) -> None:
+    heading = doc.add_paragraph(f"{number}. {section.heading}" if number else section.heading, style="Heading 1")
+    if new_page:  # the appendices start on a page of their own; a break on the heading, not a
+        heading.paragraph_format.page_break_before = True  # paragraph of its own, leaves no blank page
     para = 0
-    for block in section.blocks:
+    for i, block in enumerate(section.blocks):
         if isinstance(block, Paragraph):
             if block.numbered and number:
                 para += 1
@@ -140,8 +146,8 @@ def _section(doc: Any, section: Section, number: int | None) -> None:
                     _numbered(doc, f"{number}.{para}", item)
                 else:
                     doc.add_paragraph(item, style="List Bullet")
-        elif isinstance(block, Table):
-            _table(doc, block)
+        elif isinstance(block, Table):  # the next heading's space parts a section's last table from it
+            _table(doc, block, gap=i < len(section.blocks) - 1)
         elif isinstance(block, Figure):
             _figure(doc, block)
 
@@ -166,10 +172,10 @@ def _title_block(doc: Any, rows: tuple[tuple[str, str], ...]) -> None:
     _fit(doc, table, ("",) * 2, tuple(rows))
     _describe(table, "Report details", "The meeting, who presents the report, the wards affected, whether it is a "
                                         "key decision and whether it is public.")
-    doc.add_paragraph("")
+    _gap(doc)
 
 
-def _table(doc: Any, block: Table) -> None:
+def _table(doc: Any, block: Table, *, gap: bool = True) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc.add_paragraph(block.caption, style="Caption")
@@ -189,7 +195,8 @@ def _table(doc: Any, block: Table) -> None:
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _fit(doc, table, headers, rows, numeric)
     _describe(table, block.caption, f"{len(block.rows)} rows: " + ", ".join(block.headers) + ".")
-    doc.add_paragraph("")
+    if gap:
+        _gap(doc)
 
 
 def _fit(doc: Any, table: Any, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...],
@@ -240,8 +247,27 @@ def _fit(doc: Any, table: Any, headers: tuple[str, ...], rows: tuple[tuple[str, 
         for cell, width in zip(row.cells, widths):
             cell.width = Cm(width)
             for paragraph in cell.paragraphs:
+                fmt = paragraph.paragraph_format
+                fmt.space_before = fmt.space_after = Pt(CELL_SPACE_POINTS)
+                fmt.line_spacing = 1.0
                 for run in paragraph.runs:
                     run.font.size = Pt(points)
+
+
+def _gap(doc: Any) -> None:
+    """A short empty line after a table (an empty paragraph's height is its mark's font size)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = doc.add_paragraph("", style="Normal")
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(GAP_POINTS * 2))  # half-points
+    mark = OxmlElement("w:rPr")
+    mark.append(size)
+    paragraph._p.get_or_add_pPr().append(mark)
 
 
 def _figure(doc: Any, block: Figure) -> None:

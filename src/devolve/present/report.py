@@ -23,11 +23,11 @@ from devolve.present.checks import plan_checks
 from devolve.present.words import VALUE_UNIT, count, figure, money, retention_reason
 
 PHASES = (
-    ("Months 1-3", "set up the neighbourhood bodies (forums, intermediaries)"),
+    ("Months 1-3", "set up neighbourhood bodies (forums, intermediaries)"),
     ("Months 4-6", "agree the partnership agreements"),
-    ("Months 7-12", "hand over the activities: planning and design first, delivery last"),
+    ("Months 7-12", "hand over activities: planning and design first, delivery last"),
     ("Month 12", "progress report to Cabinet"),
-    ("Month 24", "review of outcomes; decide what to extend or end"),
+    ("Month 24", "review outcomes; decide what to extend or end"),
 )
 """The order of implementation. The months are a planning assumption for officers to confirm;
 what happens in each phase is counted from the plan."""
@@ -160,7 +160,7 @@ def _summary(f: _Facts) -> Section:
         (f"The change costs {money(f.one_off)} once to set up and {_running_words(f.running)}; a contingency reserve of {money(f.contingency)} covers stepping back in where an arrangement "
          f"fails. {count(len(p.retained), 'activity', 'activities')} stay with the council, statutory duties "
          "among them."),
-        (f"The plan was chosen from every combination the limits allow and is {_proof(p)}. "
+        (f"The plan is {_proof(p)}. "
          + _uniform_words(f)),
     ]
     return Section(heading="Summary", blocks=tuple(Paragraph(text=t) for t in text))
@@ -220,7 +220,7 @@ def _recommendations(f: _Facts, details: ReportDetails) -> Section:
         (f"That Cabinet approves the devolution of the {count(len(f.activities), 'activity', 'activities')} set out "
          f"in Appendix G to the {len(f.hoods)} neighbourhoods and partnership arrangements shown there."),
         (f"That Cabinet approves one-off transition funding of {money(f.one_off)} and a contingency reserve of "
-         f"{money(f.contingency)}, held against the failure of an arrangement in a year."),
+         f"{money(f.contingency)} against an arrangement failing."),
         (f"That Cabinet notes that {count(len(p.retained), 'activity', 'activities')} are retained by the council, "
          "including statutory duties, as set out in Appendix F."),
         (f"That Cabinet delegates to {who}, in consultation with {portfolio}, authority to agree the "
@@ -233,19 +233,16 @@ def _recommendations(f: _Facts, details: ReportDetails) -> Section:
 
 def _background(f: _Facts) -> Section:
     a = f.a
-    assessed = sum(1 for x in a.activities if not any(x.is_default(c) for c in CRITERIA))
     text = [
         (f"The council's {count(len(a.services), 'service')} were each unbundled into the nine activities of "
-         f"their value chain, from governance to assessment: {count(len(a.activities), 'activity', 'activities')}. "
-         "Each was scored on an anchored rubric for the outcomes devolving it would bring, how far it can be "
-         "separated from the rest of the service, the partnership arrangement suited to it, "
-         f"and its resilience. {assessed} were scored by officers on every criterion; the rest rely in part on "
-         "the rubric's defaults (see consultation)."),
-        (f"The recommended plan was found by optimisation: of every way of devolving these activities to the "
-         f"{len(a.neighbourhoods)} neighbourhoods under the arrangements on offer, the one worth most to residents "
-         "within the transition budget, running-cost limit, contingency reserve and volunteer capacity. Value "
-         f"is counted in {VALUE_UNIT}: the weighted gain in outcomes for residents reached, cost-effective "
-         "partnership, resilience and volunteer time mobilised."),
+         f"their value chain, from governance to assessment: {count(len(a.activities), 'activity', 'activities')}, "
+         "each scored on an anchored rubric for the outcomes devolving it would bring, how far it can be "
+         "separated from its service, the partnership arrangement suited to it and its resilience, by officers "
+         "or from the rubric's defaults (see consultation)."),
+        (f"Of every way of devolving these activities to the {len(a.neighbourhoods)} neighbourhoods under the "
+         "arrangements on offer, optimisation found the one worth most to residents within the council's budgets "
+         f"and volunteer capacity. Value is counted in {VALUE_UNIT}, weighing outcomes for residents reached, "
+         "cost-effective partnership, resilience and volunteer time."),
     ]
     return Section(heading="Background", blocks=tuple(Paragraph(text=t) for t in text))
 
@@ -262,11 +259,10 @@ def _options(f: _Facts) -> Section:
         if figures is not None:
             rows.append(row(f"{letter}. {what}" + (" (recommended)" if offer == f.offer else ""), figures))
     blocks: list = [
-        Paragraph(text=(f"{_NUMBERS.get(len(rows), str(len(rows))).capitalize()} options were considered under the same budgets and limits. Doing "
-                        "nothing keeps every activity as it is: no set-up cost, and none of the value the assessment "
-                        "found in devolving. The others are the best plan the optimisation found of each kind.")),
+        Paragraph(text=(f"{_NUMBERS.get(len(rows), str(len(rows))).capitalize()} options were considered under "
+                        "the same budgets and limits: doing nothing, and the best plan of each other kind.")),
         Table(caption="Options considered",
-              headers=("Option", f"Value ({VALUE_UNIT})", "Spending devolved (£ a year)", "Residents reached",
+              headers=("Option", f"Value ({VALUE_UNIT})", "Devolved (£ a year)", "Residents reached",
                        "One-off cost (£)", "Volunteer hours a year"),
               rows=tuple(rows), numeric=(False, True, True, True, True, True)),
     ]
@@ -289,47 +285,42 @@ def _preferred(f: _Facts) -> Section:
     passed = sum(1 for c in checks if c.passed)
     letter = _recommended_letter(f)
     if f.offer == Offer.DIFFERENTIATED:
-        why = "It is worth the most to residents of the options within the council's limits"
+        why = "It is worth the most to residents within the council's limits"
     else:
         why = ("The scenario asks for one offer everywhere, and it is the best such plan; a differentiated plan "
                "(option C) would be worth more, as the options show, and members may wish to weigh that")
     unmet = [c for c in checks if not c.passed]
-    blocks: list = [Paragraph(text=(
-        f"Option {letter} is recommended. {why}, and it is {_proof(f.p)}. It meets {passed} of devolve's "
-        f"{len(checks)} checks of a devolution plan (Appendix D)" + ("." if not unmet else
-                                                                    "; it does not meet these: " + "; ".join(
-            f"{c.question} ({c.answer})" for c in unmet))))]
-    return Section(heading="Preferred option and reasons", blocks=tuple(blocks))
+    met = f"all {len(checks)} of devolve's" if not unmet else f"{passed} of devolve's {len(checks)}"
+    said = (f"Option {letter} is recommended. {why}, and it is {_proof(f.p)}. It meets {met} checks of a "
+            "devolution plan (Appendix D)")
+    said += "." if not unmet else "; it does not meet these: " + "; ".join(f"{c.question} ({c.answer})" for c in unmet)
+    return Section(heading="Preferred option and reasons", blocks=(Paragraph(text=said),))
 
 
 def _proposed_plan(f: _Facts) -> Section:
-    from devolve.present.charts import devolved_heatmap
-
     p = f.p
     services = sorted(f.devolved_services, key=lambda s: f.services[s].name)
     most = Counter(x.neighbourhood_id for x in p.decisions).most_common(1)
     return Section(heading="The proposed plan", blocks=(
         Paragraph(text=(
             f"The plan devolves activities of {count(len(services), 'service')}: "
-            + "; ".join(f.services[s].name for s in services) + ". Appendix G lists every decision: which "
-            "activity, in which neighbourhoods, under which arrangement, at what cost.")),
+            + "; ".join(f.services[s].name for s in services) + " (Appendix G lists every decision).")),
         Paragraph(text=(f"Of the council's {count(len(f.a.activities), 'activity', 'activities')}, "
                         + "; ".join(f"{n:,} {_FATE_WORDS[fate]}" for fate, n in _fates_in_order(f))
-                        + ". Appendix F gives the reasons for those retained, and the Excel appendix every "
-                          "activity's fate.")),
-        Paragraph(text=(f"By the Four Co's, {_largest_co(f)} Appendix C shows each neighbourhood's part: "
-                        f"{f.places[most[0][0]]} takes on the most ({count(most[0][1], 'activity decision')}).")
+                        + " (Appendix F and the Excel appendix give the reasons).")),
+        Paragraph(text=(f"Counted in the Four Co's, the {count(len(p.decisions), 'decision')} (one activity in one "
+                        f"neighbourhood each) are {_four_co_words(p)}. {f.places[most[0][0]]} takes on the most "
+                        f"({count(most[0][1], 'decision')}). Appendix C charts where each activity is devolved and "
+                        "sets out each neighbourhood's part.")
                   if most else "Nothing is devolved."),
-        Figure(chart=devolved_heatmap(f.a, p, label_limit=260).to_dict(), caption="Where each activity is devolved",
-               alt_text=_heatmap_words(f), width_cm=11.5),
     ))
 
 
 _FATE_WORDS = {
     Fate.DEVOLVED: "are devolved in every neighbourhood",
     Fate.PARTLY_DEVOLVED: "are devolved in some neighbourhoods",
-    Fate.RETAINED: "are retained by a duty, by officers or because they cannot be separated",
-    Fate.ASSESS_FIRST: "rest on the rubric's first guesses with too much at stake, and should be assessed first",
+    Fate.RETAINED: "are retained (a statutory duty, officers' judgement, or not separable)",
+    Fate.ASSESS_FIRST: "should be assessed first, resting on the rubric's first guesses with much at stake",
     Fate.NOT_SUITED: "have no arrangement on offer suited to them",
     Fate.TOO_SMALL: "are too small to hand over",
     Fate.NO_BETTER: "would be no better devolved than today",
@@ -352,17 +343,16 @@ def _by_four_cos(p: Plan) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _largest_co(f: _Facts) -> str:
-    spend = Counter()
-    for x in f.p.decisions:
-        spend[x.stage.four_co] += x.annual_cost
-    co, most = spend.most_common(1)[0]
-    return (f"{co.lower()} carries the most: {money(most)} of the {money(f.devolved)} a year devolved "
-            f"({f.share(most, f.devolved)}).")
+def _four_co_words(p: Plan) -> str:
+    """The plan's decisions counted in the Four Co's, in the order the value chain runs: "3
+    co-governance, 151 co-commissioning and 158 co-delivery"."""
+    counted = Counter(x.stage.four_co for x in p.decisions)
+    said = [f"{counted[co]:,} {co.lower()}" for co in FOUR_CO_ORDER if counted.get(co)]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _appendix_neighbourhoods(f: _Facts) -> Section:
-    from devolve.present.charts import value_beside_residents
+    from devolve.present.charts import devolved_heatmap, value_beside_residents
 
     p = f.p
     cos = [co for co in FOUR_CO_ORDER if any(x.stage.four_co == co for x in p.decisions)]
@@ -374,7 +364,9 @@ def _appendix_neighbourhoods(f: _Facts) -> Section:
                           money(sum(x.annual_cost for x in mine)), f"{sum(x.volunteer_hours for x in mine):,.0f}"))
         counted = Counter(x.stage.four_co for x in mine)
         co_rows.append((h.name, *(f"{counted.get(co, 0):,}" for co in cos)))
-    return Section(heading="Appendix C: the plan neighbourhood by neighbourhood", numbered=False, blocks=(
+    return Section(heading="Appendix C: the plan by activity and by neighbourhood", numbered=False, blocks=(
+        Figure(chart=devolved_heatmap(f.a, p, label_limit=260).to_dict(), caption="Where each activity is devolved",
+               alt_text=_heatmap_words(f), width_cm=14.0),
         Table(caption="What each neighbourhood takes on",
               headers=("Neighbourhood", "Residents", "Aged 65+", "Decisions", "Partnerships",
                        "Spending devolved (£ a year)", "Volunteer hours a year"),
@@ -440,13 +432,13 @@ def _consultation(f: _Facts) -> Section:
          f"{count(len(assessors), 'named assessor')}; {several:,} of them by more than one, combined by the "
          f"{a.scenario.consensus.value}. {count(to_discuss, 'score')} where assessors were more than a level "
          "apart should be discussed before the plan is final."),
-        (f"The remaining scores rest on the rubric's defaults for the type of service. {devolved_defaults:,} of the scores behind "
-         "the devolved activities are defaults: an activity scored on defaults alone with much at stake is "
-         "held back to be assessed first (" + count(f.fates.get(Fate.ASSESS_FIRST, 0), 'activity', 'activities')
-         + " in this plan)."),
-        (f"Residents' own priorities were gathered in {with_priorities} of the {len(a.neighbourhoods)} "
-         "neighbourhoods and weigh the value of what is devolved there." if with_priorities else
-         "No residents' priorities were recorded; gathering them before implementation is advised."),
+        (f"The rest are the rubric's defaults for the type of service, {devolved_defaults:,} of them behind the "
+         "devolved activities. An activity scored on defaults alone with much at stake is held back to be "
+         "assessed first (" + count(f.fates.get(Fate.ASSESS_FIRST, 0), 'activity', 'activities')
+         + " in this plan). "
+         + (f"Residents' own priorities were gathered in {with_priorities} of the {len(a.neighbourhoods)} "
+            "neighbourhoods and weigh the value of what is devolved there." if with_priorities else
+            "No residents' priorities were recorded; gathering them before implementation is advised.")),
     ]
     return Section(heading="Consultation", blocks=tuple(Paragraph(text=t) for t in text))
 
@@ -462,21 +454,17 @@ def _financial(f: _Facts) -> Section:
                          "yes" if lim.binding else "no"))
     worth = f.hours * f.hour_value
     return Section(heading="Financial implications", blocks=(
+        Paragraph(text=(
+            f"Set-up costs {money(f.one_off)} once: agreements and induction for the "
+            f"{count(len(f.p.partnerships), 'partnership')} and "
+            f"{count(len(f.p.bodies), 'neighbourhood body', 'neighbourhood bodies')}, and a share of each devolved "
+            f"activity's annual cost while it is handed over. The plan {_running_words(f.running)}: neighbourhood "
+            "arrangements run some activities for less and lose economies of scale on others.")),
+        Paragraph(text=(
+            f"Volunteers would give {f.hours:,.0f} hours a year, worth {money(worth)} at £{f.hour_value:,.2f} an "
+            "hour: residents' time, not a saving to the council, counted so that it is not taken for granted.")),
         Table(caption="Costs against the scenario's limits", headers=("", "The plan", "Limit", "At the limit"),
               rows=tuple(rows), numeric=(False, True, True, False)),
-        Paragraph(text=(
-            f"Set-up costs {money(f.one_off)} once: agreements and induction for each of the "
-            f"{count(len(f.p.partnerships), 'partnership')}, {count(len(f.p.bodies), 'neighbourhood body', 'neighbourhood bodies')}, "
-            "and a share of each devolved activity's annual cost while it is handed over.")),
-        Paragraph(text=(
-            f"The plan {_running_words(f.running)}: neighbourhood arrangements run some activities for less "
-            "and lose some economies of scale on others. The contingency reserve of "
-            f"{money(f.contingency)} is the expected cost of the council stepping back in where an arrangement "
-            "fails (see risk).")),
-        Paragraph(text=(
-            f"Volunteers would give {f.hours:,.0f} hours a year, worth {money(worth)} at £{f.hour_value:,.2f} an hour. "
-            "This is residents' time, not a saving to the council, and is counted so that it is not taken for "
-            "granted.")),
     ))
 
 
@@ -486,9 +474,9 @@ def _workforce(f: _Facts) -> Section:
     return Section(heading="Workforce implications", blocks=(
         Paragraph(text=(
             f"{money(hands_on)} a year of the spending devolved ({f.share(hands_on, f.devolved)}) is in managing and "
-            "delivering services: the work itself, done today by council staff or the council's contractors. Where "
-            "partners take on work staff now do, HR must advise on the effect on posts, consultation with staff and trade unions, and whether "
-            "the Transfer of Undertakings (Protection of Employment) Regulations 2006 apply.")),
+            "delivering services, work done today by council staff or contractors. Where partners take on work "
+            "staff now do, HR must advise on the effect on posts, consultation with staff and trade unions, and "
+            "whether the Transfer of Undertakings (Protection of Employment) Regulations 2006 apply.")),
     ))
 
 
@@ -502,15 +490,15 @@ def _legal(f: _Facts) -> Section:
             f"{count(len(f.p.retained), 'activity', 'activities')} stay with the council whatever their scores "
             f"(Appendix F): {len(by_kind[RetentionKind.STATUTORY])} discharge a statutory duty of "
             f"{count(len(statutory), 'service')}, {len(by_kind[RetentionKind.MUST_RETAIN])} were marked by officers "
-            f"to be retained, with their reasons, and {len(by_kind[RetentionKind.NOT_SEPARABLE])} cannot be "
+            f"to be retained and {len(by_kind[RetentionKind.NOT_SEPARABLE])} cannot be "
             "separated from the rest of their service. Where neighbourhoods take part in other activities of a "
             "service with a statutory duty, the council remains accountable for the duty.")),
         Paragraph(text=(
-            "The council cannot hand its decisions to residents' forums or voluntary bodies. Where governance, "
-            "commissioning or prioritisation is devolved, the decision stays with the council (a ward or area "
-            "committee, or an officer under delegated powers), made with the neighbourhood as the agreement sets "
-            "out. Each agreement needs legal review before signature: its scope, the standards and data "
-            "protection it must keep, and the council's right to step back in.")),
+            "The council cannot hand its decisions to residents' forums or voluntary bodies: where governance, "
+            "commissioning or prioritisation is devolved, the council (a ward or area committee, or an officer "
+            "under delegated powers) decides with the neighbourhood as the agreement sets out. Each agreement "
+            "needs legal review before signature: its scope, standards, data protection and the council's right "
+            "to step back in.")),
     ))
 
 
@@ -530,10 +518,9 @@ def _risk(f: _Facts) -> Section:
         ("Any arrangement can fail: a forum loses its volunteers, a partner withdraws. The chance of failure in a "
          "year is the rubric's for each arrangement"
          + (_risk_range(f, configs) if riskiest else "")
-         + ". Appendix E sets out the risk for each service and arrangement."),
-        ("The last resort is the same for every devolved activity: the council takes it back and runs it as "
-         "today, paid from the contingency reserve, which is sized to the expected cost of doing so "
-         f"({money(f.contingency)})."),
+         + ". The last resort is the same for every devolved activity: the council takes it back and runs it as "
+         f"today, paid from the contingency reserve of {money(f.contingency)}, the expected cost of doing so "
+         "(Appendix E, by service and arrangement)."),
     ]
     return Section(heading="Risk", blocks=tuple(Paragraph(text=t) for t in text))
 
@@ -578,19 +565,19 @@ def _equality(f: _Facts) -> Section:
     text = [
         (f"The plan reaches {f.residents:,} residents ({f.share(f.residents, f.population)} of the "
          f"{f.population:,} who live in the {len(a.neighbourhoods)} neighbourhoods). "
-         + ("Every neighbourhood has something devolved." if not left else
+         + ("Every neighbourhood has something devolved. " if not left else
             f"{count(len(left), 'neighbourhood')} {'has' if len(left) == 1 else 'have'} nothing devolved: "
-            f"{', '.join(left)}.")),
-        (_oldest_words(older, older_people, older_share) + " Arrangements that rely on volunteers must not leave "
-         "out residents who cannot volunteer; each partnership agreement should say how it will reach them."),
+            f"{', '.join(left)}. ") + _oldest_words(older, older_people, older_share)
+         + " Arrangements that rely on volunteers must not leave out residents who cannot volunteer; each "
+         "partnership agreement should say how it will reach them."),
     ]
     if fair is not None:
         text.append(f"The scenario holds each neighbourhood to a fair share of the value (the equity floor); "
                     f"the plan {'meets it exactly in at least one neighbourhood' if fair.binding else 'meets it'}.")
-    text.append("Members must have due regard to the public sector equality duty (Equality Act 2010, section 149) "
-                "when they decide: the figures here are for the equality impact assessment that must accompany "
-                "this report. Community safety: partnership agreements must bind partners to the council's "
-                "safeguarding and antisocial behaviour policies, and partners must be vetted as contractors are.")
+    text.append("Members must have due regard to the public sector equality duty (Equality Act 2010, section 149); "
+                "these figures inform the equality impact assessment that must accompany this report. Community "
+                "safety: agreements must bind partners to the council's safeguarding and antisocial behaviour "
+                "policies, and partners must be vetted as contractors are.")
     return Section(heading="Equality and community impact", blocks=tuple(Paragraph(text=t) for t in text))
 
 
@@ -605,12 +592,12 @@ def _oldest_words(older, people: float, share: float) -> str:
 
 def _timetable(f: _Facts) -> Section:
     p = f.p
-    counts = (f"{count(len(p.bodies), 'neighbourhood body', 'neighbourhood bodies')} in "
+    counts = (f"{count(len(p.bodies), 'body', 'bodies')} in "
               f"{count(len({b.neighbourhood_id for b in p.bodies}), 'neighbourhood')}",
-              count(len(p.partnerships), "partnership agreement"),
-              f"{count(len(p.decisions), 'activity decision')} across {len(f.hoods)} neighbourhoods",
-              "spending and volunteer hours against this plan",
-              f"outcomes for the {f.residents:,} residents reached")
+              count(len(p.partnerships), "agreement"),
+              f"{count(len(p.decisions), 'decision')} in {count(len(f.hoods), 'neighbourhood')}",
+              "spending and volunteer hours",
+              f"outcomes for {f.residents:,} residents")
     return Section(heading="Timetable for implementation", blocks=(
         Table(caption="Proposed timetable (months from the decision; for officers to confirm)",
               headers=("When", "What", "How much"),
