@@ -8,7 +8,7 @@ import pytest
 
 from devolve.core.document import Bullets, Classification, Figure, Paragraph, ReportDetails, Table
 from devolve.core.plan import Plan, PlanMethod, PlanStatus
-from devolve.core.terms import Offer
+from devolve.core.terms import Benefit, Offer
 from devolve.present.report import cabinet_report, words_in
 from devolve.present.words import money
 
@@ -190,3 +190,18 @@ def test_the_proposed_plan_counts_the_four_cos_and_leaves_the_chart_to_appendix_
     assert "Appendix C charts where each activity is devolved" in said
     appendix = next(s for s in report.sections if s.heading.startswith("Appendix C"))
     assert isinstance(appendix.blocks[0], Figure) and appendix.blocks[0].caption == "Where each activity is devolved"
+
+
+def test_appendix_a_names_each_setting_as_an_officer_knows_it_not_by_its_key(report, explained):
+    from devolve.core.scenario import SETTINGS_BY_KEY
+
+    assessment, _ = explained
+    sc = assessment.scenario
+    appendix = section(report, "Appendix A: the scenario's assumptions")
+    rows = {row[0]: row[1] for row in next(b for b in appendix.blocks if isinstance(b, Table)).rows}
+    assert not set(rows) & set(SETTINGS_BY_KEY), set(rows) & set(SETTINGS_BY_KEY)
+    assert rows["One-off transition budget"] == money(sc.transition_budget)
+    assert rows["Contingency reserve"] == money(sc.contingency_reserve)
+    assert rows["Change in annual running cost"] == money(sc.running_cost_limit)  # £, though it may be negative
+    assert rows["Weight of outcomes"] == f"{sc.weights[Benefit.OUTCOMES]:g}"
+    assert rows["Scenario name"] == sc.name

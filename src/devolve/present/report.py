@@ -20,7 +20,7 @@ from devolve.core.plan import Fate, Plan
 from devolve.core.scenario import SETTINGS_BY_KEY, settings_of
 from devolve.core.terms import BENEFITS, CRITERIA, FOUR_CO_ORDER, STAGES, Offer, ScoreSource, Stage
 from devolve.present.checks import plan_checks
-from devolve.present.words import VALUE_UNIT, count, figure, money, retention_reason
+from devolve.present.words import VALUE_UNIT, count, figure, limit_set_by, money, retention_reason, setting_label
 
 PHASES = (
     ("Months 1-3", "set up neighbourhood bodies (forums, intermediaries)"),
@@ -614,7 +614,7 @@ def _appendix_assumptions(f: _Facts) -> Section:
         if key == "configurations":
             shown = ", ".join(f.arrangements[k].name if k in f.arrangements else k
                               for k in shown.replace(",", " ").split())
-        rows.append((key, shown, meaning))
+        rows.append((setting_label(key), shown, meaning))
     return Section(heading="Appendix A: the scenario's assumptions", numbered=False, blocks=(
         Paragraph(text="The budgets, limits and weights the plan was made under, as set in the scenario.",
                   numbered=False),
@@ -623,11 +623,12 @@ def _appendix_assumptions(f: _Facts) -> Section:
 
 
 def _setting_value(value, setting) -> str:
-    from devolve.core.terms import Kind
+    from devolve.core.terms import Kind, Unit
 
     if isinstance(value, (int, float)) and not isinstance(value, bool) and setting is not None:
-        if setting.kind == Kind.MONEY:
-            return money(value)
+        limit = limit_set_by(setting.key)
+        if setting.kind == Kind.MONEY or (limit is not None and limit.unit == Unit.POUNDS):
+            return money(value)  # the running-cost limit too: a number because it may be negative
         if setting.kind == Kind.SHARE:
             return f"{value:.1%}"
     if isinstance(value, (tuple, list)):

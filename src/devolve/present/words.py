@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from itertools import groupby
 
 from devolve.core.domain import Assessment, Retention, RetentionKind
-from devolve.core.limits import CATALOGUE, Family
+from devolve.core.limits import CATALOGUE, LIMITS, ConstraintFamily, Family
 from devolve.core.plan import (
     ActivityFate,
     Alternative,
@@ -25,6 +25,7 @@ from devolve.core.plan import (
     Plan,
     SolveNote,
 )
+from devolve.core.scenario import SETTINGS_BY_KEY
 from devolve.core.terms import Unit
 
 GROUPED = 3
@@ -85,6 +86,37 @@ def limit_label(family: Family, neighbourhood_id: str | None, names: Mapping[str
     """A limit in plain words: "One-off transition budget", "Volunteer hours in Holmefield"."""
     label = CATALOGUE[family].label
     return label if neighbourhood_id is None else f"{label} in {names[neighbourhood_id]}"
+
+
+_SETTING_WORDS = {
+    "name": "Scenario name",
+    "residents_share": "Share of residents' priorities in the weights",
+    "consensus": "Several assessors' scores combined by",
+    "configurations": "Partnership arrangements on offer",
+    "offer": "Offer to neighbourhoods",
+    "solver": "Solver",
+    "time_limit_seconds": "Solver's time limit (seconds)",
+    "relative_gap": "Stop within this share of the best possible",
+}
+"""The settings that set no limit, by the names an officer knows them (the limits' own labels
+are in :data:`~devolve.core.limits.CATALOGUE`, the benefits' in :class:`~devolve.core.terms.Benefit`)."""
+
+
+def limit_set_by(key: str) -> ConstraintFamily | None:
+    """The limit a scenario setting sets (``transition_budget``: the one-off transition budget), if any."""
+    return next((c for c in LIMITS if c.setting == key), None)
+
+
+def setting_label(key: str) -> str:
+    """A scenario setting by its name in words ("One-off transition budget"), not its key
+    (``transition_budget``); a key devolve does not use is shown as written."""
+    limit = limit_set_by(key)
+    if limit is not None:
+        return limit.label
+    setting = SETTINGS_BY_KEY.get(key)
+    if setting is not None and setting.benefit is not None:
+        return f"Weight of {setting.benefit.label.lower()}"
+    return _SETTING_WORDS.get(key, key)
 
 
 def alternative_reason(alt: Alternative, arrangements: Mapping[str, str]) -> str:
