@@ -128,6 +128,67 @@ def test_a_template_without_the_report_s_styles_gets_them_added(council, tmp_pat
     assert any(p.style.name == "Caption" for p in doc.paragraphs)
 
 
+@pytest.fixture(scope="module")
+def gridless(council, tmp_path_factory):
+    """The report written into a template whose author deleted the Table Grid style."""
+    folder = tmp_path_factory.mktemp("gridless")
+    bare = docx.Document()
+    grid = bare.styles["Table Grid"]
+    grid.element.getparent().remove(grid.element)
+    assert "Table Grid" not in bare.styles
+    bare.save(str(folder / "template.docx"))
+    write_cabinet_report(*council, folder / "report.docx", template=folder / "template.docx")
+    return folder / "report.docx"
+
+
+def test_a_table_style_the_template_lacks_is_added_with_lines_round_every_cell(gridless):
+    doc = docx.Document(str(gridless))
+    style = doc.styles["Table Grid"]
+    borders = style.element.find(f"{W}tblPr/{W}tblBorders")
+    assert borders is not None, "a table style without borders draws tables without lines"
+    assert {line.tag.removeprefix(W): (line.get(f"{W}val"), line.get(f"{W}sz")) for line in borders} == {
+        edge: ("single", "4") for edge in ("top", "left", "bottom", "right", "insideH", "insideV")}
+    assert style.base_style is not None and style.base_style.name == "Normal Table"
+    assert doc.tables and all(table.style.name == "Table Grid" for table in doc.tables)
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_the_added_table_style_s_lines(gridless, tmp_path):
+    """The title block's rows are ruled off on the printed page, not only in the XML."""
+    import subprocess
+
+    from tests.libreoffice import tools
+
+    pdf, _ = to_pdf(gridless, tmp_path)
+    _, _, pdftoppm = tools()
+    subprocess.run([pdftoppm, "-gray", "-r", "100", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    rules = _rules(next(tmp_path.glob("page*.pgm")).read_bytes(), longest_cm=5)
+    assert rules >= 8, rules  # the seven rows of the title block, top and bottom; the Title's own rule is one
+
+
+def _rules(pgm: bytes, longest_cm: float, dpi: int = 100) -> int:
+    """Horizontal lines at least ``longest_cm`` long on a page printed as a binary grey map:
+    runs of dark pixels no text makes, adjacent pixel rows counted as one line."""
+    import re
+
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)  # one byte a pixel, after one blank
+    assert header, pgm[:20]
+    width, height, pixels = int(header[1]), int(header[2]), pgm[header.end():]
+    run_needed = int(longest_cm / 2.54 * dpi)
+    lines, previous = 0, False
+    for y in range(height):
+        row = pixels[y * width:(y + 1) * width]
+        run = longest = 0
+        for value in row:
+            run = run + 1 if value < 160 else 0
+            longest = max(longest, run)
+        ruled = longest >= run_needed
+        lines += ruled and not previous
+        previous = ruled
+    return lines
+
+
 def test_the_body_is_words_a_councillor_reads_in_a_few_pages(council):
     document = cabinet_report(*council)
     body_words = sum(len(b.text.split()) for s in document.sections if s.numbered for b in s.blocks
