@@ -299,3 +299,72 @@ def rerun_plan(workspace: Workspace, plan_id: int, progress: Progress | None = N
 
 def _content(rows: dict) -> dict:
     return {subject: table for subject, table in rows.items() if subject != "scenario"}
+
+
+# ------------------------------------------------------------------------ how sure the plan is
+
+Count = Callable[[int, int], None]
+"""Progress of work done in pieces: called with (done, in all)."""
+
+
+def weight_stability(model, plan: Plan, progress: Count | None = None):
+    """For each benefit, how far its weight can move (the others in proportion) before the plan
+    changes, and which decisions change first: about two seconds on the sample."""
+    from devolve.optimise.robust import stability
+
+    return stability(model, plan, progress=progress)
+
+
+def acceptability(model, plan: Plan, *, samples: int = 1000, seed: int = 0, uniform: bool = False,
+                  scores: bool = True, workers: int | None = None, dask: str | None = None,
+                  progress: Count | None = None):
+    """How often each decision is chosen when the weights (around today's, or uniformly) and
+    the scores (one assessor's, or a default a level either way) are drawn at random and the
+    plan made again for each: on local processes, or on the Dask cluster at ``dask``. The same
+    seed gives the same answer on either."""
+    import time
+
+    from devolve import scale
+    from devolve.optimise import robust
+
+    how = robust.draws(model, uniform=uniform, scores=scores)
+    t0 = time.perf_counter()
+    pieces = [(how, seed, first, count) for first, count in robust.sample_pieces(samples)]
+    used = 1 if dask else min(workers or scale.default_workers(), len(pieces))
+    tallies = scale.run(scale.samples_piece, pieces, model, plan, workers=used, dask=dask, progress=progress)
+    total = sum(tallies[1:], tallies[0])
+    return robust.acceptability(model, plan, total, how, seed, seconds=time.perf_counter() - t0,
+                                workers=used, engine=scale.dask_engine(dask))
+
+
+def value_frontier(model, plan: Plan, family=None, *, steps: int | None = None, workers: int | None = None,
+                   dask: str | None = None, progress: Count | None = None):
+    """The plan's value against one £ limit (the transition budget unless ``family`` says),
+    from £0 to what the plan would use with the limit lifted, each point a plan in its own right."""
+    import time
+
+    from devolve import scale
+    from devolve.core.limits import Family
+    from devolve.optimise import robust
+    from devolve.optimise.solve import solve
+
+    family = Family(family or Family.TRANSITION_BUDGET)
+    t0 = time.perf_counter()
+    lifted = solve(model.with_scenario(robust.lifted_scenario(model.scenario, family)))
+    limits = robust.frontier_limits(model, family, lifted, steps or robust.FRONTIER_STEPS)
+    chains = robust.frontier_pieces(limits)
+    planned = scale.run(scale.frontier_piece, [(family, chain) for chain in chains], model, plan,
+                        workers=workers, dask=dask, progress=progress)
+    by_limit = {v: p for chain, plans in zip(chains, planned) for v, p in zip(chain, plans)}
+    return robust.frontier(model, family, [(v, by_limit[v]) for v in limits], seconds=time.perf_counter() - t0)
+
+
+def compare_scenarios(assessment: Assessment, scenarios: list, progress: Progress | None = None) -> list[Plan]:
+    """The plan under each scenario, in order, each solved like any plan (explained, without the
+    price of uniformity, which would double the time)."""
+    say = progress or (lambda message: None)
+    plans = []
+    for i, scenario in enumerate(scenarios, 1):
+        say(f"Planning scenario {i} of {len(scenarios)}: {scenario.name}…")
+        plans.append(plan_and_explain(assessment.replace(scenario=scenario), price_of_uniformity=False))
+    return plans

@@ -98,12 +98,16 @@ def highs_lp(
 
 
 def run_highs(lp: highspy.HighsLp, deadline: Deadline, relative_gap: float | None,
-              start: np.ndarray | None = None, options: dict | None = None):
-    """Pass the arrays in one call and run under the deadline; returns (Highs, x or None)."""
+              start: np.ndarray | None = None, options: dict | None = None,
+              basis: highspy.HighsBasis | None = None):
+    """Pass the arrays in one call and run under the deadline; returns (Highs, x or None).
+    ``basis``: an LP's starting basis (the same columns and rows, other values)."""
     h = new_highs(relative_gap)
     for key, value in (options or {}).items():
         h.setOptionValue(key, value)
     h.passModel(lp)
+    if basis is not None:
+        h.setBasis(basis)
     if start is not None:
         h.setSolution(int(len(start)), np.arange(len(start), dtype=np.int32), start.astype(float))
     deadline.run(h)

@@ -62,16 +62,18 @@ class DevolutionModel:
 
     # ------------------------------------------------------------------ new models from this one
 
-    def with_scenario(self, scenario: Scenario) -> DevolutionModel:
-        """This model under another scenario, sharing whatever that scenario leaves unchanged."""
+    def with_scenario(self, scenario: Scenario, options: OptionArrays | None = None) -> DevolutionModel:
+        """This model under another scenario, sharing whatever that scenario leaves unchanged;
+        ``options`` are the same options valued on other scores (:meth:`OptionArrays.rescored`)."""
         t0 = time.perf_counter()
         old = self.scenario
-        assessment = self.assessment.replace(scenario=scenario)
+        assessment = self.assessment if scenario is old else self.assessment.replace(scenario=scenario)
         if scenario.configurations != old.configurations:
             return build_model(assessment)
-        options, matrix = self.options, self.matrix
+        revalued = (options is not None or scenario.weights != old.weights
+                    or scenario.residents_share != old.residents_share)
+        options, matrix = options or self.options, self.matrix
         weights, value = self.weights, self.value
-        revalued = scenario.weights != old.weights or scenario.residents_share != old.residents_share
         if revalued:
             weights = normalised_weights(scenario.weights)
             value = options.values(scenario)
@@ -86,9 +88,12 @@ class DevolutionModel:
                     matrix = matrix.with_rhs(family, limit_rhs(family, scenario, options))
         return DevolutionModel(assessment, options, matrix, weights, value, time.perf_counter() - t0)
 
-    def with_weights(self, weights: Mapping[Benefit, float]) -> DevolutionModel:
-        """New weights of the benefits: only the objective changes."""
-        return self.with_scenario(self.scenario.replace(weights=dict(weights)))
+    def with_weights(self, weights: Mapping[Benefit, float], scores: np.ndarray | None = None) -> DevolutionModel:
+        """New weights of the benefits (and, if given, other scores: (A, 4) as
+        :meth:`OptionArrays.rescored` takes them): only the options' values change, so the
+        objective, and the balance rules' rows, which are written in them."""
+        options = None if scores is None else self.options.rescored(scores, self.rubric)
+        return self.with_scenario(self.scenario.replace(weights=dict(weights)), options)
 
     def with_limit(self, family: Family, value: float) -> DevolutionModel:
         """A new value for one limit, in its setting's own terms (capacity: the share of hours)."""

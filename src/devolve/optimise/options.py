@@ -15,7 +15,7 @@ activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Mapping
 
@@ -25,6 +25,7 @@ import pandas as pd
 from devolve.assess.retention import retained_activities
 from devolve.core.domain import Assessment, Retention
 from devolve.core.limits import Resource
+from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
 from devolve.core.terms import BENEFITS, Benefit, Criterion, Stage
 
@@ -99,6 +100,11 @@ class OptionArrays:
     larger than the rubric's neighbourhood size)."""
     residents_weights: np.ndarray  # (N, 4), NaN where the neighbourhood states none
     service_priority: np.ndarray  # (K,) residents' priority for the option's service (1: none stated)
+    # what the scores are read against, to value the options again on other scores (robustness)
+    evidence: np.ndarray  # (A,) the share of its value an activity keeps for its evidence
+    level_adjust: np.ndarray  # (K, 3) how far the neighbourhood and arrangement move each level
+    reached: np.ndarray  # (K, 3) what each valued level touches: residents, £ a year, £ a year
+    typical: np.ndarray  # (3,) the same for the typical option on offer, the yardstick
     # per configuration
     area_setup: np.ndarray  # (C,) £
     partnership_setup: np.ndarray  # (C,) £
@@ -143,6 +149,15 @@ class OptionArrays:
     def values(self, scenario: Scenario) -> np.ndarray:
         return self.contributions(scenario).sum(axis=1)
 
+    def rescored(self, scores: np.ndarray, rubric: Rubric) -> OptionArrays:
+        """The same options valued on other scores: ``scores`` is (A, 4), each activity's
+        outcomes, partnership, resilience and unbundling levels. Which options are open and which
+        activities are retained stay as the assessment's consensus scores made them."""
+        terms = self.terms.copy()
+        terms[:, :3] = score_terms(scores, self.evidence, self.level_adjust, self.reached, self.typical,
+                                     self.a, rubric)
+        return replace(self, terms=terms)
+
     def use(self, resource: Resource) -> np.ndarray:
         """What each option uses of ``resource`` (£ once, £ a year, or hours a year)."""
         return getattr(self, resource.value)
@@ -170,9 +185,7 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
 
     # --- per activity (the one Python pass)
     agree = assessment.scenario.consensus
-    score = np.array([[act.score(k, agree) for k in (Criterion.OUTCOMES, Criterion.PARTNERSHIP, Criterion.RESILIENCE)]
-                      for act in acts], dtype=float).reshape(A, 3)
-    chance = np.array([rubric.chance(act.score(Criterion.UNBUNDLING, agree)) for act in acts], dtype=float)
+    score = np.array([[act.score(k, agree) for k in SCORED] for act in acts], dtype=float).reshape(A, 4)
     assessed = np.array([not any(act.is_default(k) for k in Criterion) for act in acts], dtype=bool)
     on_defaults = np.array([all(act.is_default(k) for k in Criterion) for act in acts], dtype=bool)
     evidence = np.where(assessed, 1.0, rubric.evidence.default_factor)
@@ -235,8 +248,6 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
     # resilience: volunteer hours as slack; riskier configurations less resilient
     adj[..., 2] += ADJUST * rel(hours_per_resident, mean_hours)[None, :, None]
     adj[..., 2] -= ADJUST * rel(risk, mean_risk)[None, None, :]
-    level = np.clip(score[:, None, None, :] + adj, rubric.scale_min, rubric.scale_max)
-    change = (level - rubric.neutral) / (rubric.scale_max - rubric.neutral)  # 1 at the top, 0 today
 
     hours = hpk[None, None, :] * cost3 / 1000
 
@@ -245,20 +256,18 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
         mean = float(x[is_open].mean()) if is_open.any() else 0.0
         return mean if mean > 0 else 1.0
 
-    sure = (evidence * chance)[:, None, None]  # counted for evidence, and the chance it works locally
-    terms = np.stack([
-        sure * change[..., 0] * reach / typical(reach),
-        sure * change[..., 1] * cost3 / typical(cost3),
-        sure * change[..., 2] * cost3 / typical(cost3),
-        hours / typical(hours),
-    ], axis=-1).reshape(-1, 4)
+    reached = np.stack([reach, cost3, cost3], axis=-1).reshape(-1, 3)
+    scale = np.array([typical(reach), typical(cost3), typical(cost3)])
+    level_adjust = adj.reshape(-1, 3)
+    a_idx, n_idx, c_idx = (x.ravel() for x in np.indices((A, N, C), dtype=np.int32))
+    terms = np.column_stack([score_terms(score, evidence, level_adjust, reached, scale, a_idx, rubric),
+                             (hours / typical(hours)).reshape(-1)]) if A * N * C else np.zeros((0, 4))
 
     transition = rate[None, None, :] * cost3
     running = cost3 * (factor[None, None, :] - 1 + lost_scale[:, None, None])
     contingency = risk[None, None, :] * cost3
 
     weights_n, priority_sn = _residents(assessment, owners, users)
-    a_idx, n_idx, c_idx = (x.ravel() for x in np.indices((A, N, C), dtype=np.int32))
     service_of = np.array([owner_index[act.service_id] for act in acts], dtype=np.int32)
     return OptionArrays(
         activity_ids=tuple(act.activity_id for act in acts),
@@ -292,7 +301,28 @@ def option_arrays(assessment: Assessment) -> OptionArrays:
         service_priority=priority_sn[service_of[a_idx], n_idx] if A * N * C else np.ones(0),
         area_setup=np.array([cfg.area_setup_cost for cfg in configs], dtype=float),
         partnership_setup=np.array([cfg.partnership_setup_cost for cfg in configs], dtype=float),
+        evidence=evidence,
+        level_adjust=level_adjust,
+        reached=reached,
+        typical=scale,
     )
+
+
+SCORED: tuple[Criterion, ...] = (Criterion.OUTCOMES, Criterion.PARTNERSHIP, Criterion.RESILIENCE, Criterion.UNBUNDLING)
+"""The order of an activity's scores in the option arrays: the three valued levels, then unbundling."""
+
+
+def score_terms(scores: np.ndarray, evidence: np.ndarray, level_adjust: np.ndarray, reached: np.ndarray,
+                typical: np.ndarray, a: np.ndarray, rubric: Rubric) -> np.ndarray:
+    """(K, 3) the outcomes, partnership and resilience parts of each option's value before the
+    weights, from each activity's scores (A, 4 in :data:`SCORED` order): the level, moved by the
+    neighbourhood and arrangement, above today's (0 at the neutral level, 1 at the top), counted
+    for the evidence and for the chance the activity works locally, times what it reaches against
+    the typical option's (so the weights stay swing weights)."""
+    chance = np.array([rubric.chance(u) for u in scores[:, 3]], dtype=float)
+    level = np.clip(scores[a, :3] + level_adjust, rubric.scale_min, rubric.scale_max)
+    change = (level - rubric.neutral) / (rubric.scale_max - rubric.neutral)
+    return (evidence * chance)[a, None] * change * reached / typical
 
 
 def _residents(assessment: Assessment, owners: tuple[str, ...],

@@ -40,6 +40,9 @@ class RawSolution:
     best_bound: float | None
     solve_seconds: float
     notes: list[SolveNote] = field(default_factory=list)
+    lp_basis: object | None = None
+    """The LP relaxation's optimal basis (fix and repair only): where a re-plan of the same model
+    under other values starts its simplex (see :func:`~devolve.optimise.repair.solve_lp_fix`)."""
 
 
 def plan_vector(model: DevolutionModel, plan: Plan, upper: np.ndarray | None = None) -> np.ndarray:

@@ -1,0 +1,131 @@
+"""Robustness work spread out: here, on local processes, or on an existing Dask cluster.
+
+Each worker is given the built model and today's plan once (a process pool's initializer; Dask's
+``scatter``) and keeps them, with its :class:`~devolve.optimise.robust.Replanner`, for every piece
+it runs. Pieces are fixed by the work, not by the workers (:func:`~devolve.optimise.robust.sample_pieces`),
+and each answer depends only on its piece, so the same seed gives the same answer anywhere.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable
+
+from devolve.core.limits import Family
+from devolve.core.plan import Plan
+from devolve.optimise.model import DevolutionModel
+from devolve.optimise.robust import Draws, Replanner, Tally, run_samples
+
+Progress = Callable[[int, int], None]
+"""Called with (pieces done, pieces in all) as pieces finish."""
+
+_WORKER: dict[str, Any] = {}
+"""This process's model, plan and re-planner, by the run's token."""
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _install(token: str, model: DevolutionModel, plan: Plan) -> None:
+    _WORKER.clear()
+    _WORKER.update(token=token, model=model, plan=plan)
+
+
+def _replanner() -> Replanner:
+    if "replanner" not in _WORKER:
+        _WORKER["replanner"] = Replanner(_WORKER["model"], _WORKER["plan"])
+    return _WORKER["replanner"]
+
+
+def samples_piece(how: Draws, seed: int, first: int, count: int) -> Tally:
+    return run_samples(_replanner(), how, seed, first, count)
+
+
+def frontier_piece(family: Family, limits: tuple[float, ...]) -> list[Plan]:
+    """The plans with one limit at each of ``limits`` (increasing), each solved like any plan but
+    under :data:`~devolve.optimise.robust.FRONTIER_SECONDS`, from the plan before it (which still
+    fits, as the limit only grows). Tight limits leave the LP relaxation far from whole, so fix
+    and repair alone does badly there; the exact MILP carries on from it."""
+    from devolve.optimise.robust import FRONTIER_SECONDS
+    from devolve.optimise.solve import solve
+
+    plans, start = [], None
+    for limit in limits:
+        plan = solve(_WORKER["model"].with_limit(family, limit), start=start, time_limit=FRONTIER_SECONDS)
+        if plan.status.has_plan:
+            start = plan
+        plans.append(plan)
+    return plans
+
+
+def _on_dask(token: str, model: DevolutionModel, plan: Plan, task: Callable, *args: Any) -> Any:
+    if _WORKER.get("token") != token:
+        _install(token, model, plan)
+    return task(*args)
+
+
+def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan, *, workers: int | None = None,
+        dask: str | None = None, progress: Progress | None = None) -> list:
+    """``task(*piece)`` for every piece, in the pieces' order, with the model and plan installed
+    where it runs: in this process (one worker), on a pool of local processes, or on the Dask
+    cluster whose scheduler is at ``dask``."""
+    token = uuid.uuid4().hex
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(pieces))
+
+    if progress is not None:
+        progress(0, len(pieces))
+    if dask is not None:
+        return _run_dask(task, pieces, model, plan, token, dask, tick)
+    workers = min(workers or default_workers(), len(pieces)) or 1
+    if workers == 1:
+        _install(token, model, plan)
+        out = []
+        for piece in pieces:
+            out.append(task(*piece))
+            tick()
+        return out
+    # spawn, not fork: the app runs threads, and a forked copy of a threaded process can hang
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_install, initargs=(token, model, plan)) as pool:
+        futures = {pool.submit(task, *piece): i for i, piece in enumerate(pieces)}
+        results: list = [None] * len(pieces)
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            tick()
+        return results
+
+
+def _run_dask(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan, token: str,
+              address: str, tick: Callable[[], None]) -> list:
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError as e:  # pragma: no cover - the dev and dask extras bring it
+        raise RuntimeError("--dask needs Dask's distributed scheduler: pip install 'devolve[dask]'") from e
+    with Client(address, set_as_default=False, timeout="10s") as client:
+        # sent once to every worker, then passed by reference with each piece
+        shared_model, shared_plan = client.scatter([model, plan], broadcast=True)
+        futures = [client.submit(_on_dask, token, shared_model, shared_plan, task, *piece, pure=False)
+                   for piece in pieces]
+        order = {f.key: i for i, f in enumerate(futures)}
+        results: list = [None] * len(pieces)
+        for future in dask_completed(futures):
+            results[order[future.key]] = future.result()
+            tick()
+        return results
+
+
+def dask_engine(address: str | None) -> str:
+    return f"Dask cluster at {address}" if address else "local processes"
