@@ -40,7 +40,8 @@ def test_a_first_run_opens_on_the_sample_council(app, make_sample):
     assert app.selectbox[0].value == SAMPLE_NAME
 
 
-@pytest.mark.parametrize("name", ["inventory", "assess", "neighbourhoods", "scenario", "plan", "export", "history"])
+@pytest.mark.parametrize("name", ["inventory", "assess", "neighbourhoods", "scenario", "plan", "robustness", "export",
+                                  "history"])
 def test_every_page_draws_without_an_error(app, name):
     page(app, name)
     assert not app.error, [e.value for e in app.error]

@@ -13,6 +13,7 @@ ORDER = (
     ("neighbourhoods.py", "Neighbourhoods", ":material/holiday_village:"),
     ("scenario.py", "Scenario", ":material/tune:"),
     ("plan.py", "Plan", ":material/map:"),
+    ("robustness.py", "Robustness", ":material/verified:"),
     ("export.py", "Export", ":material/download:"),
     ("history.py", "History", ":material/history:"),
 )

@@ -23,6 +23,8 @@ SEEN = "seen_revisions"
 """Session key: per assessment, the revision this officer's screen was drawn from. Writes name it,
 so a change another officer made after that is a conflict, not silently overwritten (a rerun
 reads the newest revision before the write runs, so that one cannot be used)."""
+ROBUSTNESS = "robustness"
+"""Session key: the Robustness page's results, by the id of the plan they were worked out from."""
 SAMPLE_NAME = "Calderbridge MBC (sample)"
 
 
@@ -77,6 +79,19 @@ def seen(opened: Opened) -> int:
 def shown_now(opened: Opened) -> None:
     """Record that this officer's screen now shows ``opened`` as read (call after drawing it)."""
     st.session_state.setdefault(SEEN, {})[opened.name] = opened.revision
+
+
+@st.cache_resource(show_spinner="Building the model…", max_entries=8)
+def _model(inputs: str, _assessment):
+    from devolve.usecases import plan_model
+
+    return plan_model(_assessment)
+
+
+def built_model(inputs: str, assessment):
+    """The built model of one set of inputs (by their digest), shared by every session and never
+    changed: re-planning and the robustness work start from it."""
+    return _model(inputs, assessment)
 
 
 def officer() -> str | None:

@@ -1,0 +1,286 @@
+"""Robustness: how sure we are of the plan (its weights' stability, its acceptability when weights and
+scores are uncertain) and what more money would buy (the value-for-money frontier).
+
+Each piece of work runs on a button, with its progress shown, and its result is kept in the session
+under the id of the plan it was worked out from: another plan shows its own results, or none.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+
+from devolve.app.state import PLAN, ROBUSTNESS, built_model, current, pounds, workspace
+from devolve.core.limits import CATALOGUE, Family
+from devolve.core.robustness import Acceptability, Band, Change, Frontier, WeightDraw
+from devolve.present.charts import (
+    TODAYS_SCALE,
+    acceptability_heatmap,
+    acceptability_words,
+    change_words,
+    frontier_chart,
+    frontier_words,
+    stability_chart,
+    stability_words,
+)
+from devolve.usecases import acceptability, value_frontier, weight_stability
+
+SAMPLES = 200
+"""Samples the page draws unless told otherwise: about 40 s on two processes on the sample."""
+COMMAND_LINE_SAMPLES = 1000
+PIECE = 25
+"""Samples are planned in pieces of this many (devolve.optimise.robust.PIECE): progress moves by pieces."""
+LIMITS = (Family.TRANSITION_BUDGET, Family.CONTINGENCY_RESERVE)
+"""The £ limits a frontier can be drawn against."""
+FRONTIER_STEPS = 12
+SHOWN = {"contested": "Activities with a contested decision", "planned": "Activities in today's plan",
+         "all": "Every activity chosen in some sample"}
+
+
+def processes() -> int:
+    """The cores this process may use: as many processes as the work may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def progress_bar(text: str, unit: str):
+    """A progress bar and the callback that moves it: (done, total) pieces of work."""
+    bar = st.progress(0.0, text=text)
+
+    def moved(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{text} {done} of {total} {unit} done.")
+
+    return bar, moved
+
+
+st.title("Robustness")
+opened = current()
+if opened is None:
+    st.stop()
+ws = workspace()
+records = ws.plans(opened.name)
+if not records:
+    st.info("No plan yet for this assessment: make one on the **Plan** page first.")
+    st.stop()
+ids = [r.id for r in records]
+chosen = st.session_state.get(PLAN)
+pick = st.selectbox("Plan", records, index=ids.index(chosen) if chosen in ids else 0,
+                    format_func=lambda r: f"Plan {r.id}: {r.status}, {r.decisions} decisions, scenario "
+                    f"'{r.scenario_name}' (revision {r.revision})")
+kept = ws.plan(pick.id)
+plan, planned = kept.plan, kept.assessment
+if plan.diagnosis or not plan.status.has_plan:
+    st.warning(f"Plan {pick.id} has no decisions to test: its scenario cannot be met. See the **Plan** page.")
+    st.stop()
+if kept.record.revision != opened.revision or planned.scenario != opened.assessment.scenario:
+    st.info(f"Plan {pick.id} was made from revision {kept.record.revision} under '{kept.record.scenario_name}'; the "
+            "assessment or its scenario has changed since. This page tests plan "
+            f"{pick.id} as it was made: make the plan again on the **Plan** page to test the changes.")
+results: dict = st.session_state.setdefault(ROBUSTNESS, {}).setdefault(pick.id, {})
+model = built_model(kept.record.inputs_digest, planned)
+services = {s.service_id: s.name for s in planned.services}
+places = {h.neighbourhood_id: h.name for h in planned.neighbourhoods}
+arrangements = {c.key: c.name for c in planned.rubric.configurations}
+gap = max(planned.scenario.relative_gap, 0.0)
+
+
+def activity_words(activity_id: str) -> str:
+    service, stage = activity_id.rsplit(":", 1)
+    return f"{service} {stage}: {services.get(service, service)}"
+
+
+# ------------------------------------------------------------------------------------- weight stability
+
+st.header("Weight stability")
+st.caption(f"How far each benefit's weight can move, the others rescaled in proportion, before plan {pick.id} is no "
+           f"longer within {gap:.1%} of the best plan possible, and which decisions change first beyond each end. "
+           "About five seconds.")
+if st.button("Work out the weight stability", key="run-stability", type="primary"):
+    bar, moved = progress_bar("Moving each weight in turn:", "benefits")
+    results["stability"] = weight_stability(model, plan, progress=moved)
+    bar.empty()
+stabilities = results.get("stability")
+if stabilities is not None:
+    chart = stability_chart(stabilities)
+    st.altair_chart(chart, width="content")
+    st.caption(stability_words(stabilities))
+    rows = []
+    for s in stabilities:
+        for end, limit, changes in (("falls below", s.low, s.below), ("rises above", s.high, s.above)):
+            when = f"{end} {limit:.0%}"
+            if not changes:
+                rows.append({"Benefit": s.benefit.label, "When its weight": when,
+                             "Decision that changes first": f"none: the plan stands all the way to {limit:.0%}"})
+            rows += [{"Benefit": s.benefit.label, "When its weight": when,
+                      "Decision that changes first": change_words(c, planned)} for c in changes]
+    st.subheader("The decisions that change first beyond each end")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+# ----------------------------------------------------------------------------------------- acceptability
+
+st.header("Acceptability")
+st.caption(f"Plan {pick.id} made again for each of many samples, the weights (and, if you choose, the scores) drawn at "
+           "random each time: how often each activity is devolved in each neighbourhood. A decision chosen in 90% "
+           "or more of the samples is in the robust core; one chosen in some but fewer is contested.")
+with st.form("acceptability"):
+    left, right = st.columns(2)
+    samples = left.number_input("Samples", min_value=PIECE, max_value=20_000, value=SAMPLES, step=PIECE,
+                                key="acc-samples",
+                                help=f"The app draws {SAMPLES} to answer in under a minute; the command line draws "
+                                f"{COMMAND_LINE_SAMPLES} by default, for shares within ±3 percentage points.")
+    seed = right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="acc-seed",
+                              help="The same seed and settings give the same answer, on any machine.")
+    uniform = left.radio("Weights drawn", (False, True), key="acc-uniform",
+                         format_func=lambda u: "uniformly: every weighting equally likely" if u
+                         else "around today's weights")
+    scores = right.radio("Scores", (True, False), key="acc-scores",
+                         format_func=lambda s: "drawn too: one assessor's, or a default a level either way" if s
+                         else "fixed as they are")
+    workers = left.number_input("Processes to run on", min_value=1, max_value=max(processes(), 1),
+                                value=max(processes(), 1), step=1, key="acc-workers",
+                                help="Each process plans a piece of 25 samples at a time; more processes finish "
+                                "sooner on a machine with cores to spare.")
+    run = st.form_submit_button("Run the samples", type="primary")
+st.caption(f"The app draws {SAMPLES} samples unless you ask for more; the command line draws "
+           f"{COMMAND_LINE_SAMPLES} by default.")
+if run:
+    bar, moved = progress_bar(f"Planning {int(samples):,} samples:", f"pieces of {PIECE}")
+    results["acceptability"] = acceptability(model, plan, samples=int(samples), seed=int(seed), uniform=uniform,
+                                             scores=scores, workers=int(workers), progress=moved)
+    bar.empty()
+acc: Acceptability | None = results.get("acceptability")
+if acc is not None:
+    core, contested, never = acc.band(Band.CORE), acc.band(Band.CONTESTED), acc.band(Band.NEVER)
+    a, b = st.columns(2)  # two by two, as the Plan page: four across truncates at 1024 px
+    c, d = st.columns(2)
+    a.metric("Robust core", f"{len(core):,} decisions",
+             help="An activity in a neighbourhood devolved in 90% or more of the samples.")
+    b.metric("Contested", f"{len(contested):,} decisions",
+             help="Devolved in some samples but fewer than 90% of them.")
+    c.metric("Never chosen", f"{len(acc.never):,} activities",
+             help="Activities that could be devolved but that no sample devolves anywhere.")
+    d.metric("Today's plan stands", f"in {acc.stands / max(acc.samples, 1):.0%} of samples",
+             help="Samples in which today's plan is still within the gap of the best plan under the values drawn: "
+             "it would be kept unchanged.")
+    st.caption(
+        f"{acc.samples:,} samples, weights drawn {acc.weights.value}"
+        + ("" if acc.weights == WeightDraw.UNIFORM else f" (concentration {acc.concentration:g})")
+        + (", scores drawn too" if acc.scores else ", scores fixed") + f", seed {acc.seed}; "
+        f"{acc.plans:,} found a plan. At this number of samples each share is within "
+        f"±{acc.margin * 100:.0f} percentage points (95%). {acc.seconds:.0f} s on "
+        f"{acc.workers} {'process' if acc.workers == 1 else 'processes'} ({acc.engine})."
+        + (f" {len(never)} decisions of today's plan are chosen in no sample." if never else ""))
+
+    st.subheader("How often each activity is devolved in each neighbourhood")
+    shown = st.radio("Show", list(SHOWN), format_func=SHOWN.get, horizontal=True, key="acc-shown")
+    pick_rows = {
+        "contested": {x.activity_id for x in contested},
+        "planned": {x.activity_id for x in acc.planned},
+        "all": {x.activity_id for x in acc.decisions},
+    }[shown]
+    if not pick_rows:
+        st.info("No activity to show: " + {"contested": "no decision is contested.",
+                                            "planned": "today's plan devolves nothing.",
+                                            "all": "no sample devolves anything."}[shown])
+    else:
+        st.altair_chart(acceptability_heatmap(acc, planned, activities=pick_rows), width="content")
+        st.caption(acceptability_words(acc, planned, activities=pick_rows))
+
+    st.subheader("Contested decisions")
+    if contested:
+        st.dataframe(pd.DataFrame([{
+            "Service": f"{x.service_id} {services.get(x.service_id, '')}", "Activity": x.stage.label,
+            "Neighbourhood": places.get(x.neighbourhood_id, x.neighbourhood_id),
+            "Chosen in": x.share, "± margin": x.margin,
+            "Today's plan": arrangements.get(x.planned, x.planned) if x.planned else TODAYS_SCALE,
+            "Chosen as planned in": x.share_as_planned if x.planned else None,
+        } for x in sorted(contested, key=lambda x: -x.share)]), hide_index=True, width="stretch", column_config={
+            "Chosen in": st.column_config.NumberColumn(format="percent", help="The share of samples devolving it."),
+            "± margin": st.column_config.NumberColumn(format="percent", help="The share's 95% margin."),
+            "Chosen as planned in": st.column_config.NumberColumn(
+                format="percent", help="The share of samples devolving it under today's arrangement."),
+        })
+        st.caption("Select a column's heading to sort by it.")
+    else:
+        st.success("No decision is contested: every one is chosen in 90% or more of the samples, or in none.")
+    if acc.never:
+        with st.expander(f"The {len(acc.never)} activities no sample devolves anywhere"):
+            st.dataframe(pd.DataFrame({"Activity": [activity_words(a) for a in acc.never]}), hide_index=True,
+                         width="stretch")
+
+# ------------------------------------------------------------------------------------------- the frontier
+
+st.header("Value for money")
+st.caption(f"The best plan again with one £ limit set at each of a dozen steps, from £0 to what the plan would use "
+           "with the limit lifted: what each further pound buys, and where returns fall away. Under a minute.")
+with st.form("frontier"):
+    left, right = st.columns(2)
+    family = left.radio("The limit", LIMITS, key="frontier-family",
+                        format_func=lambda f: f"{CATALOGUE[f].label} (today "
+                        f"{pounds(getattr(planned.scenario, CATALOGUE[f].setting))})")
+    steps = right.number_input("Steps", min_value=2, max_value=40, value=FRONTIER_STEPS, step=1, key="frontier-steps",
+                               help="Points on the line besides £0; each is a plan solved in up to six seconds.")
+    frontier_workers = right.number_input("Processes to run on", min_value=1, max_value=2, value=min(processes(), 2),
+                                          step=1, key="frontier-workers",
+                                          help="The points are planned in two chains, each from the one before.")
+    go = st.form_submit_button("Work out the frontier", type="primary")
+frontiers: dict = results.setdefault("frontier", {})
+if go:
+    bar, moved = progress_bar(f"Planning at each value of the {CATALOGUE[family].label.lower()}:", "chains of plans")
+    frontiers[family] = value_frontier(model, plan, family, steps=int(steps), workers=int(frontier_workers),
+                                       progress=moved)
+    bar.empty()
+
+
+def entering(changes: tuple[Change, ...]) -> str:
+    by_activity = Counter(f"{c.service_id} {c.stage.label.lower()}" for c in changes)
+    return "; ".join(f"{activity} in {n}" for activity, n in by_activity.most_common()) or "none"
+
+
+for family in LIMITS:
+    frontier: Frontier | None = frontiers.get(family)
+    if frontier is None:
+        continue
+    label = CATALOGUE[family].label
+    st.subheader(f"Against the {label.lower()}")
+    st.altair_chart(frontier_chart(frontier), width="content")
+    st.caption(frontier_words(frontier) + f" Worked out in {frontier.seconds:.0f} s.")
+    rows = []
+    for i, p in enumerate(frontier.points):
+        note = []
+        if i == frontier.knee:
+            note.append("returns fall away here")
+        if abs(p.limit - frontier.today) < 0.5:
+            note.append("today's setting")
+        rows.append({
+            f"{label} (£)": pounds(p.limit), "Value (benefit units)": p.value, "No plan worth more than": p.bound,
+            "£ of it used": pounds(p.used) if p.used is not None else "", "Decisions": p.decisions,
+            "Residents reached": p.residents, "Devolved a year": pounds(p.annual_cost) if p.annual_cost else "",
+            "Activities entering (neighbourhoods)": entering(p.entering) if p.found else "no plan found in time",
+            "Leaving": entering(p.leaving) if p.found and p.leaving else "",
+            "Note": ", ".join(note),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        "Value (benefit units)": st.column_config.NumberColumn(format="%.1f"),
+        "No plan worth more than": st.column_config.NumberColumn(format="%.1f"),
+        "Residents reached": st.column_config.NumberColumn(format="localized"),
+    })
+    step = st.selectbox("The decisions that enter and leave at one step", range(1, len(frontier.points)),
+                        key=f"frontier-step-{family.value}",
+                        format_func=lambda i: f"{pounds(frontier.points[i - 1].limit)} to "
+                        f"{pounds(frontier.points[i].limit)}")
+    if step is not None:
+        point = frontier.points[step]
+        moves = point.entering + point.leaving
+        if not point.found:
+            st.info("No plan was found at this limit in the time allowed.")
+        elif moves:
+            st.dataframe(pd.DataFrame({"Decision": [change_words(c, planned) for c in moves]}), hide_index=True,
+                         width="stretch")
+        else:
+            st.info("No decision changes at this step.")
