@@ -121,9 +121,10 @@ def _run_dask(task: Callable, pieces: list[tuple], model: DevolutionModel, plan:
                    for piece in pieces]
         order = {f.key: i for i, f in enumerate(futures)}
         results: list = [None] * len(pieces)
-        for future in dask_completed(futures):
-            results[order[future.key]] = future.result()
-            tick()
+        with client.as_current():  # as_completed asks for the current client
+            for future in dask_completed(futures):
+                results[order[future.key]] = future.result()
+                tick()
         return results
 
 
