@@ -16,6 +16,10 @@ the built one (``with_weights``) and a quick plan from the kept one (:func:`devo
 for several weight vectors drawn around the scenario's, against a re-plan to the scenario's own gap
 and one full plan with its explanation.
 
+``--robustness`` times the robustness analysis of the sample (:func:`robustness`): weight
+stability, ``--samples`` acceptability samples on ``--workers`` processes, the frontier, and a
+warm-started LP relaxation against a cold one.
+
 ``--workspace [URL]`` times the workspace instead: keeping the sample and the council of
 ``--scale`` (a 700-service council at L) as new assessments, reading them back, one score
 entered, and an export to a workbook, against reading the same council from its workbook
@@ -136,6 +140,56 @@ def replan(samples: int = 10, seed: int = 0) -> dict:
     }
 
 
+def robustness(samples: int = 1000, workers: int | None = None, seed: int = 0) -> dict:
+    """Seconds for the robustness analysis of the bundled sample: the weight stability of every
+    benefit; ``samples`` acceptability samples with weights and scores drawn, and again with the
+    weights alone; the value-for-money frontier over the transition budget; and, on a few of the
+    samples, one LP relaxation started from today's basis against one started cold."""
+    from devolve import scale, usecases
+    from devolve.core.robustness import Band
+    from devolve.optimise import robust
+    from devolve.optimise.highs import Deadline
+    from devolve.optimise.presolve import column_upper
+    from devolve.optimise.repair import solve_lp_fix
+
+    assessment, _ = usecases.sample_assessment()
+    model = build_model(assessment)
+    plan = solve(model)
+    workers = workers or scale.default_workers()
+    out: dict = {"council": assessment.scenario.name, "samples": samples, "workers": workers,
+                 "options": int(model.options.open.sum())}
+    t = time.perf_counter()
+    usecases.weight_stability(model, plan)
+    out["stability_seconds"] = round(time.perf_counter() - t, 2)
+    for label, scores in (("weights_and_scores", True), ("weights_only", False)):
+        t = time.perf_counter()
+        found = usecases.acceptability(model, plan, samples=samples, seed=seed, scores=scores, workers=workers)
+        took = time.perf_counter() - t
+        out[label] = {"seconds": round(took, 1), "per_sample_seconds": round(took / samples, 3),
+                      "per_sample_per_worker_seconds": round(took * workers / samples, 3),
+                      "today_stands": round(found.stands / samples, 3),
+                      "robust_core": len(found.band(Band.CORE)),
+                      "margin": round(found.margin, 4)}
+    t = time.perf_counter()
+    front = usecases.value_frontier(model, plan, workers=workers)
+    out["frontier_seconds"] = round(time.perf_counter() - t, 1)
+    out["frontier_points"] = len(front.points)
+    rp = robust.Replanner(model, plan)
+    how = robust.draws(model)
+    warm, cold = [], []
+    for i in range(5):
+        w, sc = how.sample(seed, i)
+        changed = model.with_weights(robust.as_weights(w), sc)
+        upper = column_upper(changed, changed.options.open)
+        for basis, into in ((rp.basis, warm), (None, cold)):
+            raw = solve_lp_fix(changed, upper, Deadline.after(60), rp.gap, warm=basis, rounds=())
+            into.append(raw.notes[0].figures["seconds"])
+    out["lp_warm_median_seconds"] = round(statistics.median(warm), 3)
+    out["lp_cold_median_seconds"] = round(statistics.median(cold), 3)
+    out["lp_cold_over_warm"] = round(statistics.median(cold) / statistics.median(warm), 2)
+    return out
+
+
 def _decisions(plan) -> set[tuple[str, str, str]]:
     return {(x.activity_id, x.neighbourhood_id, x.configuration) for x in plan.decisions}
 
@@ -195,11 +249,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--replan", action="store_true",
                         help="time re-plans after weight changes on the bundled sample instead")
-    parser.add_argument("--samples", type=int, default=10, help="weight changes timed by --replan")
+    parser.add_argument("--samples", type=int,
+                        help="weight changes timed by --replan (default 10), samples by --robustness (default 1000)")
     parser.add_argument("--workspace", nargs="?", const="", metavar="URL",
                         help="time the workspace instead (no URL: a fresh SQLite file); --scale picks the large council")
     parser.add_argument("--repeats", type=int, default=5, help="runs of each step timed by --workspace")
+    parser.add_argument("--robustness", action="store_true",
+                        help="time the robustness analysis of the bundled sample instead (--samples, default 1000)")
+    parser.add_argument("--workers", type=int, help="processes for --robustness (default: one per core)")
     args = parser.parse_args(argv)
+    if args.robustness:
+        r = robustness(args.samples or 1000, args.workers, args.seed)
+        if args.json:
+            print(json.dumps(r, indent=2))
+            return 0
+        print(f"{r['council']} ({r['options']:,} options), on {r['workers']} worker(s):")
+        print(f"  weight stability of every benefit: {r['stability_seconds']:.2f} s")
+        for label, said in (("weights_and_scores", "weights and scores drawn"), ("weights_only", "weights alone drawn")):
+            c = r[label]
+            print(f"  {r['samples']} samples, {said}: {c['seconds']:.1f} s ({c['per_sample_per_worker_seconds']:.3f} s "
+                  f"a sample per worker); today's plan stands in {100 * c['today_stands']:.1f}%; margin "
+                  f"±{100 * c['margin']:.1f} points")
+        print(f"  value-for-money frontier ({r['frontier_points']} points): {r['frontier_seconds']:.1f} s")
+        print(f"  one LP relaxation from today's basis {r['lp_warm_median_seconds']:.3f} s against "
+              f"{r['lp_cold_median_seconds']:.3f} s cold: {r['lp_cold_over_warm']:.2f} x (median of 5)")
+        return 0
     if args.workspace is not None:
         r = workspace(args.scale, args.workspace or None, args.repeats, args.seed)
         if args.json:
@@ -214,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"one score entered {c['edit_seconds']:.3f} s, export to a workbook {c['export_seconds']:.3f} s")
         return 0
     if args.replan:
-        r = replan(args.samples, args.seed)
+        r = replan(args.samples or 10, args.seed)
         if args.json:
             print(json.dumps(r, indent=2))
         else:

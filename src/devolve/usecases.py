@@ -186,12 +186,14 @@ def template_problem(path: str | Path, *, display_name: str | None = None) -> st
 
 
 def write_cabinet_report(assessment: Assessment, plan: Plan, out: str | Path, *, details=None,
-                         template: str | Path | None = None, sources: tuple[str, ...] = ()) -> None:
-    """The cabinet report on a plan, as a Word document in the council's template (else devolve's)."""
+                         template: str | Path | None = None, sources: tuple[str, ...] = (),
+                         robustness=None) -> None:
+    """The cabinet report on a plan, as a Word document in the council's template (else devolve's),
+    with what is known of how sure the plan is (:func:`robustness_for_report`)."""
     from devolve.io.docx import write_report
     from devolve.present.report import cabinet_report
 
-    document = cabinet_report(assessment, plan, details, sources=sources)
+    document = cabinet_report(assessment, plan, details, sources=sources, robustness=robustness)
     write_report(document, out, template=template, author=details.report_of if details else None)
 
 
@@ -368,3 +370,22 @@ def compare_scenarios(assessment: Assessment, scenarios: list, progress: Progres
         say(f"Planning scenario {i} of {len(scenarios)}: {scenario.name}…")
         plans.append(plan_and_explain(assessment.replace(scenario=scenario), price_of_uniformity=False))
     return plans
+
+
+def robustness_for_report(assessment: Assessment, plan: Plan, *, samples: int = 0, workers: int | None = None,
+                          progress: Progress | None = None):
+    """How sure a plan is, for its cabinet report: the weight stability (a few seconds on the
+    sample) and, when ``samples`` is more than 0, that many acceptability samples."""
+    from devolve.core.robustness import Robustness
+
+    if not plan.decisions:
+        return Robustness()
+    say = progress or (lambda message: None)
+    model = plan_model(assessment)
+    say("Testing the plan against other weights…")
+    stable = weight_stability(model, plan)
+    found = None
+    if samples > 0:
+        say(f"Making the plan again under {samples:,} samples of the weights and scores…")
+        found = acceptability(model, plan, samples=samples, workers=workers)
+    return Robustness(stability=stable, acceptability=found)

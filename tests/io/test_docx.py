@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt
 from devolve.core.document import ReportDetails
 from devolve.io.docx import house_template
 from devolve.present.report import cabinet_report
-from devolve.usecases import write_cabinet_report
+from devolve.usecases import robustness_for_report, write_cabinet_report
 from tests.libreoffice import keep_pages, to_pdf
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -37,7 +37,10 @@ def written(council, tmp_path_factory):
     assessment, plan = council
     path = tmp_path_factory.mktemp("report") / "report.docx"
     details = ReportDetails(report_of="Director of Communities", contact_officer="Jo Bloggs")
-    write_cabinet_report(assessment, plan, path, details=details, sources=("sample_services.xlsx",))
+    # with its robustness tested, as a report for cabinet should be (it must still fit five pages)
+    robustness = robustness_for_report(assessment, plan, samples=25, workers=1)
+    write_cabinet_report(assessment, plan, path, details=details, sources=("sample_services.xlsx",),
+                         robustness=robustness)
     return path
 
 
@@ -45,7 +48,9 @@ def test_headings_are_real_heading_styles_numbered_like_a_committee_paper(writte
     doc = docx.Document(str(written))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[:3] == ["1. Summary", "2. Recommendations", "3. Background"]
-    assert headings[12] == "13. Timetable for implementation" and headings[13].startswith("Appendix A")
+    assert headings[5] == "6. Robustness"
+    assert headings[13] == "14. Timetable for implementation" and headings[14].startswith("Appendix A")
+    assert headings[-2].startswith("Appendix H")
     assert [p.style.name for p in doc.paragraphs[:2]] == ["Title", "Subtitle"]
     recommendations = [p.text for p in doc.paragraphs if p.text.startswith("2.") and "\t" in p.text]
     assert [r.split("\t")[0] for r in recommendations] == ["2.1", "2.2", "2.3", "2.4", "2.5"]
@@ -76,7 +81,7 @@ def test_tables_have_header_rows_that_repeat_and_a_description(written):
 def test_charts_carry_alt_text_and_their_words_beside_them(written):
     doc = docx.Document(str(written))
     pictures = doc.inline_shapes
-    assert len(pictures) == 2
+    assert len(pictures) == 3  # the plan by activity, value beside residents, and the weights' stability
     for picture in pictures:
         described = picture._inline.docPr.get("descr")
         assert described and len(described.split()) >= 25
@@ -199,7 +204,8 @@ def test_the_body_is_words_a_councillor_reads_in_a_few_pages(council):
 @pytest.mark.slow
 def test_libreoffice_prints_it_with_every_section_and_no_broken_words(written, tmp_path):
     pdf, words = to_pdf(written, tmp_path)
-    for heading in ("1. Summary", "2. Recommendations", "8. Financial implications", "Appendix G"):
+    for heading in ("1. Summary", "2. Recommendations", "6. Robustness", "9. Financial implications", "Appendix G",
+                    "Appendix H"):
         assert heading in words
     assert HOSTILE in words
     pages = words.count("\f")

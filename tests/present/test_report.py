@@ -13,7 +13,7 @@ from devolve.present.report import cabinet_report, words_in
 from devolve.present.words import money
 
 SPINE = ["Summary", "Recommendations", "Background", "Options considered", "Preferred option and reasons",
-         "The proposed plan", "Consultation", "Financial implications", "Workforce implications", "Legal implications", "Risk",
+         "Robustness", "The proposed plan", "Consultation", "Financial implications", "Workforce implications", "Legal implications", "Risk",
          "Equality and community impact", "Timetable for implementation"]
 
 
@@ -205,3 +205,44 @@ def test_appendix_a_names_each_setting_as_an_officer_knows_it_not_by_its_key(rep
     assert rows["Change in annual running cost"] == money(sc.running_cost_limit)  # £, though it may be negative
     assert rows["Weight of outcomes"] == f"{sc.weights[Benefit.OUTCOMES]:g}"
     assert rows["Scenario name"] == sc.name
+
+
+def test_a_report_without_robustness_says_it_was_not_tested(report):
+    said = text(section(report, "Robustness"))
+    assert "has not been tested against other weights or scores" in said
+    assert not any(s.heading.startswith("Appendix H") for s in report.sections)
+
+
+@pytest.fixture(scope="module")
+def robust_report(explained):
+    from devolve import usecases
+
+    assessment, plan = explained
+    found = usecases.robustness_for_report(assessment, plan, samples=25, workers=1)
+    return found, cabinet_report(assessment, plan, robustness=found)
+
+
+def test_the_robustness_section_gives_each_weight_s_range_and_the_samples_figures(robust_report):
+    found, report = robust_report
+    said = text(section(report, "Robustness"))
+    for s in found.stability:
+        assert f"{s.benefit.label.lower()} {s.low:.0%} to {s.high:.0%} ({s.weight:.0%} today)" in said
+    a = found.acceptability
+    assert f"made again {a.samples:,} times" in said
+    assert f"Today's plan stood in {a.stands / a.samples:.0%}" in said
+    core = sum(1 for d in a.planned if d.share >= 0.9)
+    assert f"Of its {len(a.planned):,} decisions, {core:,} were chosen in at least 90%" in said
+    assert f"±{a.margin * 100:.1f} percentage points" in said
+
+
+def test_appendix_h_charts_the_stability_and_lists_what_changes_first(robust_report):
+    found, report = robust_report
+    appendix = section(report, "Appendix H: how sure the recommendation is")
+    chart = next(b for b in appendix.blocks if isinstance(b, Figure))
+    assert "today's plan stands" in chart.alt_text and chart.chart["description"] == chart.alt_text
+    stable = next(b for b in appendix.blocks if isinstance(b, Table) and b.caption.startswith("The weights"))
+    assert [row[0] for row in stable.rows] == [s.benefit.label for s in found.stability]
+    moved = [s for s in found.stability if s.below or s.above]
+    assert moved and any("→" in cell for row in stable.rows for cell in row[4:])
+    contested = next(b for b in appendix.blocks if isinstance(b, Table) and b.caption.startswith("Contested"))
+    assert all(row[-1].endswith(tuple("0123456789")) for row in contested.rows)

@@ -43,6 +43,19 @@ def add_details_options(p: argparse.ArgumentParser) -> None:
                    "Schedule 12A (default: public)")
     p.add_argument("--key-decision-threshold", type=_pounds, default=500_000, metavar="POUNDS",
                    help="£ above which a decision is a key decision in your constitution (default: 500000)")
+    p.add_argument("--samples", type=_samples, default=0, metavar="N",
+                   help="the Robustness section also makes the plan again under N samples of the weights and "
+                        "scores (default 0: it tests each weight alone, a few seconds)")
+
+
+def _samples(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of samples, 0 or more")
+    return value
 
 
 def _pounds(text: str) -> float:
@@ -89,13 +102,14 @@ def template_trouble(template: str | None) -> str | None:
 def write_report_file(assessment, plan, out: Path, args: argparse.Namespace, *, sources: tuple[str, ...],
                       version: str | None = None) -> int:
     """Write the report; 0, or 2 with one plain line when it cannot be written."""
-    from devolve.usecases import write_cabinet_report
+    from devolve.usecases import robustness_for_report, write_cabinet_report
 
     progress = Progress()
+    robustness = robustness_for_report(assessment, plan, samples=args.samples, progress=progress)
     progress("Writing the cabinet report")
     try:
         write_cabinet_report(assessment, plan, out, details=details_from(args, version), template=args.template,
-                             sources=sources)
+                             sources=sources, robustness=robustness)
     except OSError as exc:
         return cannot_write(out, exc)
     progress.done()

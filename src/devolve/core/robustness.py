@@ -159,3 +159,15 @@ class Frontier(Frozen):
     """The point where returns fall away: the furthest above the straight line from the first
     point to the last."""
     seconds: float
+
+
+class Robustness(Frozen):
+    """What is known of how sure a plan is, for the cabinet report: each part only if it was run."""
+
+    stability: tuple[WeightStability, ...] = ()
+    acceptability: Acceptability | None = None
+    frontier: Frontier | None = None
+
+    @property
+    def tested(self) -> bool:
+        return bool(self.stability) or self.acceptability is not None or self.frontier is not None

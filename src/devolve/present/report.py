@@ -17,6 +17,7 @@ from devolve.core.document import Bullets, Classification, Document, Figure, Par
 from devolve.core.domain import Assessment, RetentionKind
 from devolve.core.limits import Family
 from devolve.core.plan import Fate, Plan
+from devolve.core.robustness import CORE_SHARE, Band, Robustness, WeightDraw
 from devolve.core.scenario import SETTINGS_BY_KEY, settings_of
 from devolve.core.terms import BENEFITS, CRITERIA, FOUR_CO_ORDER, STAGES, Offer, ScoreSource, Stage
 from devolve.present.checks import plan_checks
@@ -34,9 +35,10 @@ what happens in each phase is counted from the plan."""
 
 
 def cabinet_report(assessment: Assessment, plan: Plan, details: ReportDetails | None = None,
-                   *, sources: Sequence[str] = ()) -> Document:
+                   *, sources: Sequence[str] = (), robustness: Robustness | None = None) -> Document:
     """The report on ``plan``: the body (about five A4 sides) and appendices with the detail.
-    ``sources`` names the background papers (the workbook, the rubric file)."""
+    ``sources`` names the background papers (the workbook, the rubric file); ``robustness`` is
+    what is known of how sure the plan is (its section says so when nothing is)."""
     details = details or ReportDetails()
     if not plan.status.has_plan:
         raise ValueError("a cabinet report needs a plan: this scenario has none (see its diagnosis)")
@@ -50,6 +52,7 @@ def cabinet_report(assessment: Assessment, plan: Plan, details: ReportDetails | 
         _background(facts),
         _options(facts),
         _preferred(facts),
+        _robustness(facts, robustness or Robustness()),
         _proposed_plan(facts),
         _consultation(facts),
         _financial(facts),
@@ -67,6 +70,7 @@ def cabinet_report(assessment: Assessment, plan: Plan, details: ReportDetails | 
         _appendix_risks(facts),
         _appendix_retained(facts),
         _appendix_decisions(facts),
+        *([_appendix_robustness(facts, robustness)] if robustness is not None and robustness.tested else []),
         Section(heading="Background papers", numbered=False, blocks=(Bullets(items=tuple(
             list(sources) + [f"Rubric: {assessment.rubric.name}",
                              "docs/model.md in devolve: the mathematics of the plan"])),)),
@@ -295,6 +299,88 @@ def _preferred(f: _Facts) -> Section:
             "devolution plan (Appendix D)")
     said += "." if not unmet else "; it does not meet these: " + "; ".join(f"{c.question} ({c.answer})" for c in unmet)
     return Section(heading="Preferred option and reasons", blocks=(Paragraph(text=said),))
+
+
+def _robustness(f: _Facts, r: Robustness) -> Section:
+    if not r.tested:
+        return Section(heading="Robustness", blocks=(Paragraph(text=(
+            "The recommendation has not been tested against other weights or scores for this report. Members may "
+            "wish to see that test before deciding.")),))
+    text = []
+    if r.stability:
+        stands = "; ".join(f"{s.benefit.label.lower()} {s.low:.0%} to {s.high:.0%} ({s.weight:.0%} today)"
+                           for s in r.stability)
+        said = ("The recommendation was tested against changes in the weight given to each benefit, the others "
+                f"moved in proportion. It stands while each weight stays in its range: {stands}.")
+        moves = [(s.weight - s.low, s, s.below) for s in r.stability if s.below] + \
+                [(s.high - s.weight, s, s.above) for s in r.stability if s.above]
+        if moves:
+            room, s, first = min(moves, key=lambda m: m[0])
+            said += (f" It is most sensitive to {s.benefit.label.lower()}: a move of {room * 100:.0f} percentage "
+                     f"points would first change {count(len(first), 'decision')} (Appendix H).")
+        text.append(said)
+    a = r.acceptability
+    if a is not None:
+        drawn = "around those the council chose" if a.weights == WeightDraw.AROUND else "at random, every weighting alike"
+        scores = ("each score drawn from its assessors' range, or a level either side of a default"
+                  if a.scores else "the scores as assessed")
+        planned = a.planned
+        core = sum(1 for d in planned if d.band == Band.CORE)
+        text.append(
+            f"The plan was also made again {a.samples:,} times, with the weights drawn {drawn} and {scores}. Today's "
+            f"plan stood in {a.stands / max(a.samples, 1):.0%} of them. Of its {len(planned):,} decisions, "
+            f"{core:,} were chosen in at least {CORE_SHARE:.0%} of the samples (the robust core) and "
+            f"{len(planned) - core:,} less often (contested); {count(len(a.never), 'activity', 'activities')} that "
+            f"could be devolved never were. At this number of samples each share is within "
+            f"±{a.margin * 100:.1f} percentage points.")
+    fr = r.frontier
+    if fr is not None:
+        from devolve.present.charts import frontier_words
+
+        text.append("Value for money: " + frontier_words(fr).split(". ", 1)[-1])
+    return Section(heading="Robustness", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _appendix_robustness(f: _Facts, r: Robustness) -> Section:
+    from devolve.present.charts import change_words, frontier_chart, frontier_words, stability_chart, stability_words
+
+    blocks: list = []
+    if r.stability:
+        blocks.append(Figure(chart=stability_chart(r.stability).to_dict(), caption="How far each weight can move "
+                             "before the plan changes", alt_text=stability_words(r.stability), width_cm=14.0))
+
+        def first(changes) -> str:
+            if not changes:
+                return "none: the plan stands to the end"
+            shown = "; ".join(change_words(c, f.a) for c in changes[:3])
+            return shown + (f"; and {len(changes) - 3:,} more" if len(changes) > 3 else "")
+
+        blocks.append(Table(
+            caption="The weights at which the plan stands, and what changes first beyond them",
+            headers=("Benefit", "Today", "Stands from", "Stands to", "First to change below", "First to change above"),
+            rows=tuple((s.benefit.label, f"{s.weight:.0%}", f"{s.low:.0%}", f"{s.high:.0%}", first(s.below),
+                        first(s.above)) for s in r.stability),
+            numeric=(False, True, True, True, False, False)))
+    a = r.acceptability
+    if a is not None:
+        contested = sorted((d for d in a.decisions if d.band == Band.CONTESTED),
+                           key=lambda d: (d.planned is None, -d.share))
+        names = {s.service_id: s.name for s in f.a.services}
+        blocks.append(Table(
+            caption=f"Contested decisions: chosen in fewer than {CORE_SHARE:.0%} of {a.samples:,} samples",
+            headers=("Service", "Stage", "Neighbourhood", "In today's plan", "Chosen in"),
+            rows=tuple((names.get(d.service_id, d.service_id), d.stage.label, f.places.get(d.neighbourhood_id,
+                        d.neighbourhood_id), f.arrangements[d.planned].name if d.planned else "no",
+                        f"{d.share:.0%} ± {d.margin * 100:.0f}") for d in contested[:40]),
+            numeric=(False, False, False, False, True)))
+        if len(contested) > 40:
+            blocks.append(Paragraph(text=f"The table shows the first 40, today's plan's first; "
+                                         f"{len(contested) - 40:,} more are contested."))
+    fr = r.frontier
+    if fr is not None:
+        blocks.append(Figure(chart=frontier_chart(fr).to_dict(), caption="What more or less money would buy",
+                             alt_text=frontier_words(fr), width_cm=14.0))
+    return Section(heading="Appendix H: how sure the recommendation is", numbered=False, blocks=tuple(blocks))
 
 
 def _proposed_plan(f: _Facts) -> Section:
