@@ -8,12 +8,14 @@ from pathlib import Path
 import streamlit as st
 
 from devolve.app import files
-from devolve.app.state import PLAN, current, workspace
+from devolve.app.state import PLAN, ROBUSTNESS, built_model, current, workspace
 from devolve.core.document import Classification, ReportDetails
+from devolve.core.robustness import Robustness
 from devolve.usecases import (
     export_workbook,
     report_version,
     template_problem,
+    weight_stability,
     write_cabinet_report,
     write_plan_workbook,
 )
@@ -53,6 +55,13 @@ else:
         template = st.file_uploader("Council template (.docx, optional)", type=["docx"],
                                     help="Its styles, page set-up, header and footer are used; without one, "
                                     "devolve's own (A4, Arial 12 pt).")
+        tested = st.session_state.get(ROBUSTNESS, {}).get(pick.id, {})
+        if tested.get("acceptability") is not None:
+            st.caption(f"The report's Robustness section includes the {tested['acceptability'].samples:,} samples "
+                       "run on the Robustness page for this plan.")
+        else:
+            st.caption("The report's Robustness section tests each weight alone (a few seconds). Run samples of "
+                       "the weights and scores on the Robustness page first to include them too.")
         with st.form("report-details"):
             st.caption("What no plan knows, for the report's title block. Anything left blank is printed as "
                        "'Not stated' for you to complete.")
@@ -73,6 +82,13 @@ else:
                 classification=Classification.EXEMPT if exempt.strip() else Classification.PUBLIC,
                 exempt_paragraph=exempt.strip() or None, key_decision_threshold=float(threshold),
                 version=report_version(ws, pick))
+            if not tested.get("stability"):
+                with st.spinner("Testing the plan against other weights…"):
+                    tested["stability"] = weight_stability(
+                        built_model(kept.record.inputs_digest, kept.assessment), kept.plan)
+                st.session_state.setdefault(ROBUSTNESS, {})[pick.id] = tested
+            robustness = Robustness(stability=tested["stability"], acceptability=tested.get("acceptability"),
+                                    frontier=tested.get("frontier"))
             with tempfile.TemporaryDirectory() as folder, st.spinner("Writing the report…"):
                 council = None
                 if template is not None:
@@ -82,7 +98,7 @@ else:
                         st.error(trouble[0].upper() + trouble[1:] + ".")
                         st.stop()
                 document = files.written(lambda path: write_cabinet_report(
-                    kept.assessment, kept.plan, path, details=details, template=council,
+                    kept.assessment, kept.plan, path, details=details, template=council, robustness=robustness,
                     sources=(f"The devolve workspace: assessment '{opened.name}', plan {pick.id}",)), ".docx")
             st.session_state[REPORT] = (pick.id, document)
         made_for, document = st.session_state.get(REPORT, (None, None))
