@@ -1,7 +1,7 @@
 """The app in a real browser: Debian's chromium driven by Playwright, against `streamlit run` on a
 free local port, on a workspace of its own. Uploads the sample, scores an activity, makes the
-plan, moves a weight and sees the plan change; screenshots go to DEVOLVE_SCREENSHOTS (if set)
-for a person to look at.
+plan, moves a weight and sees the plan change, then tests the plan on the Robustness page;
+screenshots go to DEVOLVE_SCREENSHOTS (if set) for a person to look at.
 
 Skipped, saying why, where chromium is not installed, unless DEVOLVE_REQUIRE_BROWSER=1 (CI).
 """
@@ -155,12 +155,59 @@ def test_a_strategy_team_s_session_in_a_real_browser(browser, app_url, sample_pa
     shoot(page, "5-weights", tmp_path)
     assert int(changed.get_by_test_id("stMetricValue").inner_text()) > 0  # the plan moved with the weight
 
-    for number, title in enumerate(("Neighbourhoods", "Scenario", "Export", "History"), start=6):
+    robustness(page, samples=50, processes=2)  # two processes: spawned from the server, as an officer's run is
+    for part, heading in (("stability", "Weight stability"), ("metrics", "Acceptability"),
+                          ("heatmap", "Activity by neighbourhood"),
+                          ("contested", "Contested decisions"), ("frontier", "Against the contingency reserve")):
+        page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        shoot(page, f"6-robustness-{part}", tmp_path)
+    page.get_by_test_id("stVegaLiteChart").last.scroll_into_view_if_needed()
+    shoot(page, "6-robustness-frontier-chart", tmp_path)
+    table = page.get_by_test_id("stTable").first
+    if not table.is_visible():  # opened before the later runs; open again if they closed it
+        page.get_by_text("Outcomes: ").first.click()
+    expect(table).to_be_visible()
+    table.scroll_into_view_if_needed()
+    shoot(page, "6-robustness-changes", tmp_path)
+
+    for number, title in enumerate(("Neighbourhoods", "Scenario", "Export", "History"), start=7):
         page.get_by_role("link", name=title, exact=True).click()
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         idle(page)
         assert not page.get_by_test_id("stException").count(), title
         shoot(page, f"{number}-{title.lower()}", tmp_path)
+
+
+def robustness(page, *, samples: int, processes: int) -> None:
+    """On the Robustness page, work out the weight stability, a small acceptability run and the
+    frontier against the contingency reserve in a few steps, each shown when done."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Robustness", exact=True).click()
+    expect(page.get_by_role("heading", name="Robustness", exact=True)).to_be_visible()
+    idle(page)
+    page.get_by_role("button", name="Work out the weight stability").click()
+    expect(page.get_by_role("heading", name="The decisions that change first beyond each end")).to_be_visible(
+        timeout=120_000)
+    idle(page)
+    page.get_by_text("Outcomes: ").first.click()  # its decisions, in a table that wraps its words
+    expect(page.get_by_test_id("stTable").first).to_be_visible()
+    form = page.get_by_test_id("stForm").first
+    form.get_by_role("spinbutton", name="Samples").fill(str(samples))
+    form.get_by_role("spinbutton", name="Processes to run on").fill(str(processes))
+    form.get_by_role("button", name="Run the samples").click()
+    expect(page.get_by_role("heading", name="Contested decisions")).to_be_visible(timeout=180_000)
+    idle(page)
+    form = page.get_by_test_id("stForm").nth(1)
+    form.get_by_text("Contingency reserve (today").click()
+    form.get_by_role("spinbutton", name="Steps").fill("3")
+    form.get_by_role("spinbutton", name="Processes to run on").fill("1")
+    form.get_by_role("button", name="Work out the frontier").click()
+    expect(page.get_by_role("heading", name="Against the contingency reserve")).to_be_visible(timeout=180_000)
+    idle(page)
+    assert not page.get_by_test_id("stException").count(), "Robustness"
+    assert page.get_by_test_id("stVegaLiteChart").count() == 3
 
 
 def idle(page) -> None:
@@ -248,6 +295,9 @@ def test_every_page_passes_an_accessibility_audit_and_plans_from_the_keyboard(br
     expect(page.get_by_text("Decisions that change")).to_be_visible(timeout=60_000)
     idle(page)
     broken += audit(page, "Plan, with a weight tried")
+
+    robustness(page, samples=25, processes=1)
+    broken += audit(page, "Robustness, with every piece of work done")
 
     for title in ("Neighbourhoods", "Scenario", "Export", "History"):
         page.get_by_role("link", name=title, exact=True).click()

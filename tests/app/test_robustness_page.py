@@ -69,10 +69,14 @@ def test_weight_stability_draws_its_chart_and_the_decisions_that_change(planned)
     click(planned, "Work out the weight stability")
     assert len(charts(planned)) == 1
     assert any(c.value.startswith("A bar for each of the 4 benefits' weights") for c in planned.caption)
-    table = planned.dataframe[0].value
-    assert list(table.columns) == ["Benefit", "When its weight", "Decision that changes first"]
-    assert set(table["Benefit"]) == {"Outcomes", "Cost-effectiveness", "Resilience", "Volunteer time"}
-    assert table["Decision that changes first"].str.contains(" → ").any()
+    opened = [e.label for e in planned.expander]
+    assert [label.split(":")[0] for label in opened] == ["Outcomes", "Cost-effectiveness", "Resilience",
+                                                          "Volunteer time"]
+    assert any("stands all the way down to 0%" in label for label in opened)
+    table = planned.table[0].value  # the outcomes weight: changes at both ends on the sample
+    assert list(table.columns) == ["Decision that changes first"] and table.index.name == "When its weight"
+    assert {i.split()[0] for i in table.index} == {"falls", "rises"}
+    assert table["Decision that changes first"].str.contains(" → ").all()
     assert table["Decision that changes first"].str.contains("kept at today's scale").any()
     planned.run()  # a rerun (any widget) keeps the result
     assert len(charts(planned)) == 1
@@ -104,7 +108,7 @@ def test_a_small_acceptability_run_shows_its_figures_heatmap_and_contested_decis
     assert len(charts(planned)) == 1
     table = planned.dataframe[0].value
     assert {"Service", "Activity", "Neighbourhood", "Chosen in", "± margin", "Today's plan"} <= set(table.columns)
-    assert ((table["Chosen in"] > 0) & (table["Chosen in"] < 0.9)).all()
+    assert ((table["Chosen in"] > 0) & (table["Chosen in"] < 90)).all()  # percentages
     planned.radio(key="acc-shown").set_value("all").run()
     assert not planned.exception and len(charts(planned)) == 1
     results = planned.session_state[ROBUSTNESS]

@@ -125,10 +125,12 @@ def test_the_acceptability_heatmap_writes_each_share_and_marks_today_s_plan(shar
     named = acceptability_heatmap(shares, council)
     assert rendered(named).startswith(PNG)
     spec = named.to_dict()
-    legends = [layer["encoding"][channel]["legend"] for layer in spec["layer"] for channel in ("color", "stroke")
+    layers = spec["spec"]["layer"]  # under each service's name, its own rows
+    assert spec["facet"]["row"]["field"] == "Service"
+    legends = [layer["encoding"][channel]["legend"] for layer in layers for channel in ("color", "stroke")
                if channel in layer.get("encoding", {}) and "legend" in layer["encoding"][channel]]
     assert {legend.get("orient") for legend in legends} == {"bottom"}
-    colour = next(layer["encoding"]["color"] for layer in spec["layer"] if layer["mark"]["type"] == "rect"
+    colour = next(layer["encoding"]["color"] for layer in layers if layer["mark"]["type"] == "rect"
                   and "field" in layer["encoding"].get("color", {}))
     assert colour["scale"]["domain"] == [words for words, _ in SHARE_BANDS]  # the legend reads in words
     named_frame = acceptability_frame(shares, council)
@@ -155,7 +157,8 @@ def test_the_frontier_chart_marks_today_and_the_knee():
     chart = frontier_chart(frontier())
     assert rendered(chart).startswith(PNG)
     spec = chart.to_dict()
-    assert spec["title"]["text"] == "What more money buys: the plan's value against the one-off transition budget"
+    assert spec["title"]["text"] == "What more money buys"
+    assert spec["title"]["subtitle"][0].startswith("The plan's value against the one-off transition budget.")
     assert any("No plan was found in the time allowed at £300,000" in line for line in spec["title"]["subtitle"])
     texts = json.dumps(spec, ensure_ascii=False)
     assert "returns fall away here: £200,000 buys 70" in texts and "today: £250,000" in texts

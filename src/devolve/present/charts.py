@@ -116,6 +116,11 @@ def _percent(share: float) -> str:
     return str(int(share * 100 + 1e-9))
 
 
+_AS_DRAWN = {"type": "pad", "contains": "padding"}
+"""The plot at the size given, the title, legend and axes around it: Streamlit otherwise fits the
+whole chart into its height, squeezing a fixed-height plot under a long title to nothing."""
+
+
 def _pounds_axis() -> str:
     return "'£' + format(datum.value, '~s')"
 
@@ -164,10 +169,11 @@ def stability_chart(stabilities: Sequence[WeightStability]) -> alt.LayerChart:
     stands = base.mark_bar(color="#6baed6", size=18).encode(x="Low:Q", x2="High:Q")
     today = base.mark_tick(color="black", thickness=3, size=28).encode(x="Today:Q")
     return (track + stands + today).properties(
-        width=440, height=alt.Step(52), description=stability_words(stabilities),
+        width=340, height=alt.Step(52), description=stability_words(stabilities),
+        autosize=_AS_DRAWN,
         title=alt.TitleParams("How far each weight can move before the plan changes", anchor="start", subtitle=[
-            "Blue: the weights at which today's plan stands (the other weights rescaled in proportion).",
-            "Black mark: today's weight."]))
+            "Blue: the weights at which today's plan stands, the other",
+            "weights rescaled in proportion. Black mark: today's weight."]))
 
 
 def stability_words(stabilities: Sequence[WeightStability]) -> str:
@@ -205,32 +211,35 @@ def acceptability_frame(acceptability: Acceptability, assessment: Assessment | N
         name = services.get(d.service_id)
         band = next(words for words, floor in SHARE_BANDS if d.share >= floor)
         rows.append({
+            "Service": f"{d.service_id} {name}" if name else d.service_id, "Stage": d.stage.label,
             "Activity": f"{d.service_id} {d.stage.label.lower()}" + (f": {name}" if name else ""),
             "Activity id": d.activity_id, "Neighbourhood": places.get(d.neighbourhood_id, d.neighbourhood_id),
             "Share": d.share, "Shown": _percent(d.share) + (f" {PLANNED_MARK}" if d.planned else ""), "Band": band,
             "In plan": arrangements.get(d.planned, d.planned) if d.planned else TODAYS_SCALE,
             "Planned": "in today's plan" if d.planned else "",
         })
-    return pd.DataFrame(rows, columns=["Activity", "Activity id", "Neighbourhood", "Share", "Shown", "Band",
-                                       "In plan", "Planned"])
+    return pd.DataFrame(rows, columns=["Service", "Stage", "Activity", "Activity id", "Neighbourhood", "Share",
+                                       "Shown", "Band", "In plan", "Planned"])
 
 
 def acceptability_heatmap(acceptability: Acceptability, assessment: Assessment | None = None, *,
-                          activities: Iterable[str] | None = None, label_limit: int = 330) -> alt.LayerChart:
-    """Activities down, neighbourhoods across, each cell the percentage of samples whose plan
-    devolves the activity there, written in it and coloured by class (a legend in words); cells
-    in today's plan are outlined and marked •. Only the ``activities`` given (ids), if any."""
+                          activities: Iterable[str] | None = None, width: int = 420) -> alt.FacetChart:
+    """Neighbourhoods across and, under each service's name, its activities down: each cell the
+    percentage of samples whose plan devolves the activity there, written in it and coloured by
+    class (a legend in words); cells in today's plan are outlined and marked •. Only the
+    ``activities`` given (ids), if any; the cells share ``width`` px (at least 22 px each)."""
     import altair as alt
 
     grid = acceptability_frame(acceptability, assessment, activities=activities)
     _, places, _ = _names(assessment)
     columns = list(places.values()) or sorted(set(grid["Neighbourhood"]))
     bands = [words for words, _ in SHARE_BANDS]
-    base = alt.Chart(grid).encode(
+    base = alt.Chart().encode(
         x=alt.X("Neighbourhood:N", title=None, sort=columns, scale=alt.Scale(domain=columns),
-                axis=alt.Axis(labelAngle=-45, labelOverlap=False, orient="top", labelLimit=200)),
-        y=alt.Y("Activity:N", title=None, sort=list(dict.fromkeys(grid["Activity"])),
-                axis=alt.Axis(labelLimit=label_limit)),
+                # upright, so the last name does not run off the right of a narrow page
+                axis=alt.Axis(labelAngle=-90, labelOverlap=False, orient="top", labelLimit=0, labelFontSize=11)),
+        y=alt.Y("Stage:N", title=None, sort=[s.label for s in STAGES],
+                axis=alt.Axis(labelOverlap=False, labelFontSize=11, labelLimit=0, ticks=False)),
         tooltip=["Activity", "Neighbourhood", alt.Tooltip("Share:Q", format=".0%", title="Chosen in"),
                  alt.Tooltip("In plan:N", title="Today's plan")],
     )
@@ -238,19 +247,30 @@ def acceptability_heatmap(acceptability: Acceptability, assessment: Assessment |
         "Band:N", title="Share of samples choosing it", sort=bands,
         scale=alt.Scale(domain=bands, range=["#08519c", "#4292c6", "#9ecae1", "#deebf7", "#fee0d2"]),
         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, titleLimit=0)))
-    outline = base.transform_filter(alt.datum.Planned != "").mark_rect(fill=None, strokeWidth=2).encode(
+    # hidden from screen readers: the • in the cell says the same, and a service whose rows hold
+    # none of today's plan would leave an empty, unlabelled group of marks
+    outline = base.transform_filter(alt.datum.Planned != "").mark_rect(fill=None, strokeWidth=2, aria=False).encode(
         stroke=alt.Stroke("Planned:N", title=f"Outlined and marked {PLANNED_MARK}",
                           scale=alt.Scale(domain=["in today's plan"], range=["black"]),
                           legend=alt.Legend(orient="bottom", symbolType="square", labelLimit=0, titleLimit=0)))
     labels = base.mark_text(fontSize=10).encode(
         text="Shown:N",
         color=alt.condition(alt.datum.Share >= 0.5, alt.value("white"), alt.value("black")))
-    return (heat + outline + labels).properties(
-        height=alt.Step(18), width=alt.Step(34),
+    cell = max(22, min(34, width // max(len(columns), 1)))
+    drawn = "the weights" + (" and scores" if acceptability.scores else "")
+    return alt.layer(heat, outline, labels, data=grid).properties(
+        height=alt.Step(19), width=alt.Step(cell),
+    ).facet(
+        row=alt.Row("Service:N", title=None, sort=list(dict.fromkeys(grid["Service"])), header=alt.Header(
+            labelOrient="top", labelAnchor="start", labelAngle=0, labelAlign="left", labelFontWeight="bold",
+            labelFontSize=11, labelLimit=0, labelPadding=2)),
+        spacing=6,
+    ).resolve_scale(y="independent").properties(
         description=acceptability_words(acceptability, assessment, activities=activities),
-        title=alt.TitleParams("How often each activity is devolved in each neighbourhood", anchor="start", subtitle=[
-            f"Out of {acceptability.samples:,} plans made with the weights"
-            + (" and scores" if acceptability.scores else "") + " drawn at random; the percentage is written in each cell.",
+        autosize=_AS_DRAWN,
+        title=alt.TitleParams("How often each activity is devolved where", anchor="start", subtitle=[
+            f"Out of {acceptability.samples:,} plans made with {drawn} drawn at random:",
+            "the percentage of them devolving each activity in each neighbourhood.",
             "A blank cell: no sample devolves it there."]))
 
 
@@ -262,9 +282,9 @@ def acceptability_words(acceptability: Acceptability, assessment: Assessment | N
     classes = "; ".join(f"{counts[words]:,} {words}" for words, _ in SHARE_BANDS if counts.get(words))
     planned = grid[grid["Planned"] != ""]
     said = (f"A grid of {grid['Activity'].nunique():,} activities (rows) against the neighbourhoods (columns). Each "
-            f"filled cell gives the percentage of the {acceptability.samples:,} samples whose plan devolves the activity "
-            f"there, written in the cell, and is coloured by class: {classes or 'none'}. The {len(planned):,} cells of "
-            f"today's plan are outlined and marked {PLANNED_MARK}")
+            f"filled cell gives the percentage of the {acceptability.samples:,} samples whose plan devolves the "
+            f"activity there, written in the cell, and is coloured by class: {classes or 'none'}. The "
+            f"{len(planned):,} cells of today's plan are outlined and marked {PLANNED_MARK}")
     if len(planned):
         said += f"; {int((planned['Share'] >= SHARE_BANDS[0][1]).sum()):,} of them are in the robust core"
     return said + (f". Today's plan stands in {acceptability.stands / max(acceptability.samples, 1):.0%} of the "
@@ -309,7 +329,8 @@ def frontier_chart(frontier: Frontier) -> alt.LayerChart:
     layers = [
         alt.Chart(frame).mark_line().encode(
             x=x, y=y,
-            color=alt.Color("Line:N", title=None, sort=lines, scale=alt.Scale(domain=lines, range=["#08519c", "#969696"]),
+            color=alt.Color("Line:N", title=None, sort=lines,
+                            scale=alt.Scale(domain=lines, range=["#08519c", "#969696"]),
                             legend=alt.Legend(orient="top", symbolType="stroke", symbolSize=400, labelLimit=0)),
             strokeDash=alt.StrokeDash("Line:N", title=None, sort=lines,
                                       scale=alt.Scale(domain=lines, range=[[1, 0], [5, 3]]),
@@ -319,8 +340,8 @@ def frontier_chart(frontier: Frontier) -> alt.LayerChart:
             alt.Tooltip("Limit:Q", format=",.0f", title=f"{label} (£)"), alt.Tooltip("Value:Q", format=",.1f"),
             alt.Tooltip("Bound:Q", format=",.1f", title="No plan can be worth more than"), "Decisions:Q"]),
         # below and to the right of each point: a rising line and the bound above it leave that clear
-        alt.Chart(found[~found["Knee"] & (found["Limit"] > 0)]).mark_text(align="left", dx=5, dy=10, fontSize=10).encode(
-            x=x, y=y, text="Label:N"),
+        alt.Chart(found[~found["Knee"] & (found["Limit"] > 0)]).mark_text(
+            align="left", dx=5, dy=10, fontSize=10).encode(x=x, y=y, text="Label:N"),
     ]
     words = f"today: {money(frontier.today)}" + (", more than any plan uses" if frontier.today > widest else "")
     right = frontier.today > top / 2
@@ -336,14 +357,15 @@ def frontier_chart(frontier: Frontier) -> alt.LayerChart:
         layers.append(alt.Chart(knee).mark_text(align="left", dx=12, dy=14, fontSize=11, fontWeight="bold").encode(
             x=x, y=y, text=alt.value(f"returns fall away here: {money(point.limit)} buys {point.value:,.0f}")))
     missing = [p for p in frontier.points if not p.found]
-    subtitle = [f"Each point is the best plan with the {label.lower()} set to that £, its value written beside it.",
-                "The dotted upright is today's setting."]
+    subtitle = [f"The plan's value against the {label.lower()}. Each point is the",
+                "best plan with the limit set to that £, its value written beside it;",
+                "the dotted upright is today's setting."]
     if missing:
         subtitle.append("No plan was found in the time allowed at " + ", ".join(money(p.limit) for p in missing) + ".")
     return alt.layer(*layers).properties(
-        width=560, height=height, description=frontier_words(frontier),
-        title=alt.TitleParams(f"What more money buys: the plan's value against the {label.lower()}", anchor="start",
-                              subtitle=subtitle))
+        width=420, height=height, description=frontier_words(frontier),
+        autosize=_AS_DRAWN,
+        title=alt.TitleParams("What more money buys", anchor="start", subtitle=subtitle))
 
 
 def frontier_words(frontier: Frontier) -> str:

@@ -26,22 +26,20 @@ from devolve.present.charts import (
     stability_chart,
     stability_words,
 )
-from devolve.usecases import acceptability, value_frontier, weight_stability
+from devolve.usecases import acceptability, local, value_frontier, weight_stability
 
-SAMPLES = 200
-"""Samples the page draws unless told otherwise: about 40 s on two processes on the sample."""
+# No bare strings below the module's docstring: Streamlit's magic would write them on the page.
+SAMPLES = 200  # samples the page draws unless told otherwise: about 40 s on two processes on the sample
 COMMAND_LINE_SAMPLES = 1000
-PIECE = 25
-"""Samples are planned in pieces of this many (devolve.optimise.robust.PIECE): progress moves by pieces."""
-LIMITS = (Family.TRANSITION_BUDGET, Family.CONTINGENCY_RESERVE)
-"""The £ limits a frontier can be drawn against."""
+PIECE = 25  # samples are planned in pieces of this many (devolve.optimise.robust.PIECE): progress moves by pieces
+LIMITS = (Family.TRANSITION_BUDGET, Family.CONTINGENCY_RESERVE)  # the £ limits a frontier can be drawn against
 FRONTIER_STEPS = 12
 SHOWN = {"contested": "Activities with a contested decision", "planned": "Activities in today's plan",
          "all": "Every activity chosen in some sample"}
 
 
 def processes() -> int:
-    """The cores this process may use: as many processes as the work may run on."""
+    # the cores this process may use: as many processes as the work may run on
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -49,7 +47,7 @@ def processes() -> int:
 
 
 def progress_bar(text: str, unit: str):
-    """A progress bar and the callback that moves it: (done, total) pieces of work."""
+    # a progress bar and the callback that moves it: (done, total) pieces of work
     bar = st.progress(0.0, text=text)
 
     def moved(done: int, total: int) -> None:
@@ -70,9 +68,10 @@ if not records:
 ids = [r.id for r in records]
 chosen = st.session_state.get(PLAN)
 pick = st.selectbox("Plan", records, index=ids.index(chosen) if chosen in ids else 0,
-                    format_func=lambda r: f"Plan {r.id}: {r.status}, {r.decisions} decisions, scenario "
-                    f"'{r.scenario_name}' (revision {r.revision})")
+                    format_func=lambda r: f"Plan {r.id}: {r.decisions} decisions, {local(r.recorded_at)}")
 kept = ws.plan(pick.id)
+st.caption(f"Plan {pick.id} was made under the scenario '{pick.scenario_name}' from revision {pick.revision} of the "
+           f"assessment ({pick.status}).")
 plan, planned = kept.plan, kept.assessment
 if plan.diagnosis or not plan.status.has_plan:
     st.warning(f"Plan {pick.id} has no decisions to test: its scenario cannot be met. See the **Plan** page.")
@@ -109,17 +108,24 @@ if stabilities is not None:
     chart = stability_chart(stabilities)
     st.altair_chart(chart, width="content")
     st.caption(stability_words(stabilities))
-    rows = []
-    for s in stabilities:
-        for end, limit, changes in (("falls below", s.low, s.below), ("rises above", s.high, s.above)):
-            when = f"{end} {limit:.0%}"
-            if not changes:
-                rows.append({"Benefit": s.benefit.label, "When its weight": when,
-                             "Decision that changes first": f"none: the plan stands all the way to {limit:.0%}"})
-            rows += [{"Benefit": s.benefit.label, "When its weight": when,
-                      "Decision that changes first": change_words(c, planned)} for c in changes]
     st.subheader("The decisions that change first beyond each end")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("Open a benefit to read the decisions that change first when its weight moves past either end.")
+    for s in stabilities:
+        ends = []
+        rows = []
+        for end, limit, changes, edge in (("falls below", s.low, s.below, 0.0), ("rises above", s.high, s.above, 1.0)):
+            if limit == edge:  # the plan stands all the way there
+                ends.append(f"stands all the way {'down' if edge == 0 else 'up'} to {edge:.0%}")
+                continue
+            ends.append(f"{len(changes)} decision{' changes' if len(changes) == 1 else 's change'} "
+                        f"{end.split()[1]} {limit:.0%}")
+            rows += [{"When its weight": f"{end} {limit:.0%}", "Decision that changes first": change_words(c, planned)}
+                     for c in changes]
+        with st.expander(f"{s.benefit.label}: {'; '.join(ends)}"):
+            if rows:  # a static table wraps its words: nothing is cut short at 1024 px
+                st.table(pd.DataFrame(rows).set_index("When its weight"))
+            else:
+                st.write("No weight of this benefit changes the plan.")
 
 # ----------------------------------------------------------------------------------------- acceptability
 
@@ -176,7 +182,7 @@ if acc is not None:
         f"{acc.workers} {'process' if acc.workers == 1 else 'processes'} ({acc.engine})."
         + (f" {len(never)} decisions of today's plan are chosen in no sample." if never else ""))
 
-    st.subheader("How often each activity is devolved in each neighbourhood")
+    st.subheader("Activity by neighbourhood")
     shown = st.radio("Show", list(SHOWN), format_func=SHOWN.get, horizontal=True, key="acc-shown")
     pick_rows = {
         "contested": {x.activity_id for x in contested},
@@ -194,16 +200,19 @@ if acc is not None:
     st.subheader("Contested decisions")
     if contested:
         st.dataframe(pd.DataFrame([{
-            "Service": f"{x.service_id} {services.get(x.service_id, '')}", "Activity": x.stage.label,
+            "Chosen in": 100 * x.share, "± margin": 100 * x.margin,
+            "Activity": f"{x.service_id} {x.stage.label.lower()}",
             "Neighbourhood": places.get(x.neighbourhood_id, x.neighbourhood_id),
-            "Chosen in": x.share, "± margin": x.margin,
             "Today's plan": arrangements.get(x.planned, x.planned) if x.planned else TODAYS_SCALE,
-            "Chosen as planned in": x.share_as_planned if x.planned else None,
+            "Chosen as planned in": 100 * x.share_as_planned if x.planned else None,
+            "Service": services.get(x.service_id, x.service_id),
         } for x in sorted(contested, key=lambda x: -x.share)]), hide_index=True, width="stretch", column_config={
-            "Chosen in": st.column_config.NumberColumn(format="percent", help="The share of samples devolving it."),
-            "± margin": st.column_config.NumberColumn(format="percent", help="The share's 95% margin."),
+            "Chosen in": st.column_config.NumberColumn(format="%.0f%%", width="small",
+                                                       help="The share of samples devolving it."),
+            "± margin": st.column_config.NumberColumn(format="±%.0f", width="small",
+                                                      help="The share's 95% margin, in percentage points."),
             "Chosen as planned in": st.column_config.NumberColumn(
-                format="percent", help="The share of samples devolving it under today's arrangement."),
+                format="%.0f%%", help="The share of samples devolving it under today's arrangement."),
         })
         st.caption("Select a column's heading to sort by it.")
     else:
@@ -216,7 +225,7 @@ if acc is not None:
 # ------------------------------------------------------------------------------------------- the frontier
 
 st.header("Value for money")
-st.caption(f"The best plan again with one £ limit set at each of a dozen steps, from £0 to what the plan would use "
+st.caption("The best plan again with one £ limit set at each of a dozen steps, from £0 to what the plan would use "
            "with the limit lifted: what each further pound buys, and where returns fall away. Under a minute.")
 with st.form("frontier"):
     left, right = st.columns(2)
@@ -258,12 +267,12 @@ for family in LIMITS:
         if abs(p.limit - frontier.today) < 0.5:
             note.append("today's setting")
         rows.append({
-            f"{label} (£)": pounds(p.limit), "Value (benefit units)": p.value, "No plan worth more than": p.bound,
-            "£ of it used": pounds(p.used) if p.used is not None else "", "Decisions": p.decisions,
-            "Residents reached": p.residents, "Devolved a year": pounds(p.annual_cost) if p.annual_cost else "",
+            f"{label} (£)": pounds(p.limit), "Value (benefit units)": p.value, "Decisions": p.decisions,
+            "Note": ", ".join(note),
             "Activities entering (neighbourhoods)": entering(p.entering) if p.found else "no plan found in time",
             "Leaving": entering(p.leaving) if p.found and p.leaving else "",
-            "Note": ", ".join(note),
+            "No plan worth more than": p.bound, "£ of it used": pounds(p.used) if p.used is not None else "",
+            "Residents reached": p.residents, "Devolved a year": pounds(p.annual_cost) if p.annual_cost else "",
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
         "Value (benefit units)": st.column_config.NumberColumn(format="%.1f"),
@@ -280,7 +289,8 @@ for family in LIMITS:
         if not point.found:
             st.info("No plan was found at this limit in the time allowed.")
         elif moves:
-            st.dataframe(pd.DataFrame({"Decision": [change_words(c, planned) for c in moves]}), hide_index=True,
-                         width="stretch")
+            st.table(pd.DataFrame({"Enters or leaves": ["enters" if c.after else "leaves" for c in moves],
+                                   "Decision": [change_words(c, planned) for c in moves]})
+                     .set_index("Enters or leaves"))
         else:
             st.info("No decision changes at this step.")
