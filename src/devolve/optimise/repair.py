@@ -45,13 +45,14 @@ REPAIR_TARGET = 0.5
 def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
                  relative_gap: float, start: np.ndarray | None = None,
                  warm: highspy.HighsBasis | None = None, target: float = REPAIR_TARGET,
-                 rounds: tuple[int, ...] = REPAIR_SIZES) -> RawSolution:
+                 rounds: tuple[int, ...] = REPAIR_SIZES, nodes: int = REPAIR_NODES) -> RawSolution:
     """``warm``: the LP basis of an earlier solve of this model under other values, with the same
     ``upper`` (``RawSolution.lp_basis``): primal simplex starts from it, four to ten times faster
     than cold on the sample (dual simplex from it is no faster than cold once scores move too).
     A basis of another shape (a row the reduction drops under these values) is not used.
     ``target``: the repair stops once the plan is within this share of the gap asked for;
-    ``rounds``: the repair's rounds (see :data:`REPAIR_SIZES`)."""
+    ``rounds``: the repair's rounds (see :data:`REPAIR_SIZES`); ``nodes``: the branch-and-bound
+    nodes each round may use (see :data:`REPAIR_NODES`)."""
     mat = model.matrix
     A, N, C = model.options.shape
     cost = model.objective()
@@ -105,7 +106,7 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
             break  # the wide round only when the plan is still outside the gap asked for
         free = free_columns(model.options, mat, frac, reduced, upper, size)
         base = rounded if x is None else x  # start each round from the best plan so far
-        xr = _repair(mat, cost, upper, base, free, deadline, target)
+        xr = _repair(mat, cost, upper, base, free, deadline, target, nodes)
         if xr is not None and (x is None or cost @ xr > cost @ x + 1e-12):
             x = xr
             repaired_over = int(free.sum())
@@ -179,7 +180,7 @@ def free_columns(arr: OptionArrays, mat: ModelMatrix, frac: np.ndarray, reduced:
 
 
 def _repair(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, base: np.ndarray, free: np.ndarray,
-            deadline: Deadline, target: float) -> np.ndarray | None:
+            deadline: Deadline, target: float, nodes: int = REPAIR_NODES) -> np.ndarray | None:
     """Solve the MILP over the free columns with the rest fixed at ``base`` (LP values or the
     best plan so far), starting from ``base``; stop once the whole plan reaches ``target``."""
     x = np.where(free, 0.0, base)
@@ -197,7 +198,7 @@ def _repair(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, base: np.ndar
             deadline.good_enough = True
 
     h = new_highs(REPAIR_REL_GAP)
-    h.setOptionValue("mip_max_nodes", REPAIR_NODES)
+    h.setOptionValue("mip_max_nodes", nodes)
     # reduce_model has done the presolve's work; HiGHS's own costs more than it saves here (on the
     # synthetic S council the repair took 10.5 s with it, 5.2 s without it and with pseudocosts
     # trusted at once)
