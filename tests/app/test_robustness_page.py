@@ -128,3 +128,21 @@ def test_the_frontier_against_the_contingency_reserve_with_few_steps(planned):
     assert "today's setting" in set(table["Note"])  # £750,000 is among the steps
     assert any(c.value.startswith("A line of the plan's value (benefit units) against the contingency reserve")
                for c in planned.caption)
+    kept = planned.session_state[ROBUSTNESS][1]  # the last frontier is the one the cabinet report carries
+    assert kept["frontier"].family == Family.CONTINGENCY_RESERVE
+    assert list(kept["frontiers"]) == [Family.CONTINGENCY_RESERVE]
+
+
+@pytest.mark.slow
+def test_what_the_page_worked_out_goes_into_the_cabinet_report(planned):
+    planned.number_input(key="acc-samples").set_value(25)
+    planned.number_input(key="acc-workers").set_value(1)
+    click(planned, "Run the samples")
+    planned.number_input(key="frontier-steps").set_value(2)
+    planned.number_input(key="frontier-workers").set_value(1)
+    click(planned, "Work out the frontier")
+    planned.switch_page("src/devolve/app/pages/export.py").run()
+    assert not planned.exception, [e.value for e in planned.exception]
+    assert any("includes the 25 samples run on the Robustness page" in c.value for c in planned.caption)
+    click(planned, "Make the cabinet report")
+    assert any(b.label == "Download the cabinet report on plan 1 (.docx)" for b in planned.get("download_button"))

@@ -24,7 +24,10 @@ SEEN = "seen_revisions"
 so a change another officer made after that is a conflict, not silently overwritten (a rerun
 reads the newest revision before the write runs, so that one cannot be used)."""
 ROBUSTNESS = "robustness"
-"""Session key: the Robustness page's results, by the id of the plan they were worked out from."""
+"""Session key: the Robustness page's results, by the id of the plan they were worked out from;
+each a dict of what was run: "stability" (tuple of WeightStability), "acceptability"
+(Acceptability), "frontier" (the Frontier worked out last, which the cabinet report carries) and
+"frontiers" (every Frontier worked out, by its Family)."""
 SAMPLE_NAME = "Calderbridge MBC (sample)"
 
 

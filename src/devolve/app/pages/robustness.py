@@ -238,11 +238,11 @@ with st.form("frontier"):
                                           step=1, key="frontier-workers",
                                           help="The points are planned in two chains, each from the one before.")
     go = st.form_submit_button("Work out the frontier", type="primary")
-frontiers: dict = results.setdefault("frontier", {})
+frontiers: dict = results.setdefault("frontiers", {})
 if go:
     bar, moved = progress_bar(f"Planning at each value of the {CATALOGUE[family].label.lower()}:", "chains of plans")
-    frontiers[family] = value_frontier(model, plan, family, steps=int(steps), workers=int(frontier_workers),
-                                       progress=moved)
+    frontiers[family] = results["frontier"] = value_frontier(
+        model, plan, family, steps=int(steps), workers=int(frontier_workers), progress=moved)
     bar.empty()
 
 
@@ -279,10 +279,11 @@ for family in LIMITS:
         "No plan worth more than": st.column_config.NumberColumn(format="%.1f"),
         "Residents reached": st.column_config.NumberColumn(format="localized"),
     })
-    step = st.selectbox("The decisions that enter and leave at one step", range(1, len(frontier.points)),
-                        key=f"frontier-step-{family.value}",
-                        format_func=lambda i: f"{pounds(frontier.points[i - 1].limit)} to "
-                        f"{pounds(frontier.points[i].limit)}")
+    steps_between = [f"{pounds(before.limit)} to {pounds(after.limit)}"
+                     for before, after in zip(frontier.points, frontier.points[1:])]
+    between = st.selectbox("The decisions that enter and leave at one step", steps_between,
+                           key=f"frontier-step-{family.value}")
+    step = steps_between.index(between) + 1 if between is not None else None
     if step is not None:
         point = frontier.points[step]
         moves = point.entering + point.leaving
