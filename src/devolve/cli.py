@@ -14,8 +14,13 @@ from importlib import import_module
 from devolve import __version__
 from devolve.core.problems import InvalidInput
 
-COMMANDS = ("validate", "template", "assess", "report", "workspace", "history")
-"""Each is a module in devolve.commands with `add_parser(subparsers)` and `run(args) -> int`."""
+COMMANDS: dict[str, str] = {
+    "validate": "validate", "template": "template", "assess": "assess", "report": "report", "workspace": "workspace",
+    "history": "history", "sensitivity": "robustness", "frontier": "robustness", "compare": "robustness",
+}
+"""Each command and the module in devolve.commands that holds it: a module of the command's own
+name has `add_parser(subparsers)` and `run(args) -> int`; one that holds several commands has
+`add_<command>_parser(subparsers)` and `run_<command>(args) -> int` for each."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,9 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"devolve {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        module = import_module(f"devolve.commands.{name}")
-        module.add_parser(sub).set_defaults(run=module.run)
+    for name, home in COMMANDS.items():
+        module = import_module(f"devolve.commands.{home}")
+        if home == name:
+            module.add_parser(sub).set_defaults(run=module.run)
+        else:
+            getattr(module, f"add_{name}_parser")(sub).set_defaults(run=getattr(module, f"run_{name}"))
     return parser
 
 
