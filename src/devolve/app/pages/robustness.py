@@ -26,7 +26,7 @@ from devolve.present.charts import (
     stability_chart,
     stability_words,
 )
-from devolve.usecases import acceptability, local, value_frontier, weight_stability
+from devolve.usecases import QUICK_GAP, acceptability, local, value_frontier, weight_stability
 
 # No bare strings below the module's docstring: Streamlit's magic would write them on the page.
 SAMPLES = 200  # samples the page draws unless told otherwise: about 40 s on two processes on the sample
@@ -85,7 +85,7 @@ model = built_model(kept.record.inputs_digest, planned)
 services = {s.service_id: s.name for s in planned.services}
 places = {h.neighbourhood_id: h.name for h in planned.neighbourhoods}
 arrangements = {c.key: c.name for c in planned.rubric.configurations}
-gap = max(planned.scenario.relative_gap, 0.0)
+gap = max(QUICK_GAP, planned.scenario.relative_gap)  # each re-plan's gap, as Try other weights on the Plan page
 
 
 def activity_words(activity_id: str) -> str:
