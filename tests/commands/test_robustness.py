@@ -83,7 +83,7 @@ def test_sensitivity_writes_its_workbook_and_says_how_sure_the_plan_is(sensitivi
     assert "pieces of the samples done (100%)" in err and "Traceback" not in err
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Weight stability", "Acceptability", "Never chosen"]
+    assert wb.sheetnames == ["Summary", "Weight stability", "Changes at the edges", "Acceptability", "Never chosen"]
     summary = dict(rows(out, "Summary")[1:])
     assert summary["Samples"] == 50 and summary["Where the samples ran"] == "this process"
     assert len([k for k in summary if str(k).startswith("Weight of ")]) == 4
@@ -92,6 +92,9 @@ def test_sensitivity_writes_its_workbook_and_says_how_sure_the_plan_is(sensitivi
     assert stability.freeze_panes == "A2"
     assert [c.value for c in stability["A"][1:]] == ["Outcomes", "Cost-effectiveness", "Resilience", "Volunteer time"]
     assert stability["B2"].number_format == SHARE_FORMAT
+    counted = sum(c.value for header in ("Decisions that change below the lowest",
+                                         "Decisions that change above the highest") for c in column(stability, header))
+    assert len(rows(out, "Changes at the edges")) - 1 == counted
 
     sheet = wb["Acceptability"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
@@ -311,3 +314,27 @@ def test_scenarios_get_distinct_names():
     assert scenario_names(["Base", "Base", "Tight"], ["a", "b", "c"]) == ["Base (a)", "Base (b)", "Tight"]
     assert scenario_names(["Service", "x"], ["s", "x"], taken=["Service"]) == ["Service (s)", "x"]
     assert scenario_names(["same", "same"], ["same", "same"]) == ["same", "same (2)"]
+
+
+def test_a_weight_s_row_names_the_first_changes_and_the_next_sheet_lists_them_all(council):
+    from devolve.core.robustness import Change, WeightStability
+    from devolve.core.terms import Benefit, Stage
+    from devolve.io.read import read_assessment
+    from devolve.present.robustness import changes_table, stability_table
+
+    assessment, _ = read_assessment(council)
+    moves = tuple(Change(service_id="YTH", stage=stage, neighbourhood_id="N1", before=None,
+                         after="community_organisation") for stage in (Stage.PLANNING, Stage.DESIGN, Stage.MANAGEMENT,
+                                                                       Stage.DELIVERY, Stage.ASSESSMENT))
+    stable = (WeightStability(benefit=Benefit.OUTCOMES, weight=0.45, low=0.3, high=1.0, below=moves),
+              WeightStability(benefit=Benefit.VOLUNTEER_TIME, weight=0.1, low=0.0, high=0.1, above=moves[:1]))
+    table = stability_table(assessment, stable)
+    assert list(table["Decisions that change below the lowest"]) == [5, 0]
+    assert table["First to change below"][0].endswith("; and 2 more (sheet Changes at the edges)")
+    assert table["First to change below"][0].startswith("YTH planning in North: kept at today's scale → ")
+    assert table["First to change above"][0] == "none: the plan stands all the way to 100%"
+    assert table["First to change below"][1] == "none: the plan stands all the way to 0%"
+    assert table["First to change above"][1].count("→") == 1
+    every = changes_table(assessment, stable)
+    assert len(every) == 6 and list(every["When its weight goes"]) == ["below 30%"] * 5 + ["above 10%"]
+    assert list(every["Service"].unique()) == ["Youth services"] and every["Today's plan"][0] == "kept at today's scale"

@@ -95,10 +95,13 @@ def _share(part: int, whole: int) -> float:
 
 def sensitivity_sheets(assessment: Assessment, plan: Plan, stability: Sequence[WeightStability],
                        acceptability: Acceptability) -> dict[str, pd.DataFrame]:
-    """The sensitivity workbook's sheets, in the order a councillor reads them: the summary first."""
+    """The sensitivity workbook's sheets, in the order a councillor reads them: the summary first,
+    each weight's interval, every decision that changes at its ends, then how often each decision
+    is chosen and which activities never are."""
     return {
         "Summary": sensitivity_overview(assessment, plan, stability, acceptability),
         "Weight stability": stability_table(assessment, stability),
+        CHANGES_SHEET: changes_table(assessment, stability),
         "Acceptability": acceptability_table(assessment, acceptability),
         "Never chosen": never_table(assessment, acceptability),
     }
@@ -178,9 +181,17 @@ def most_sensitive(stability: Sequence[WeightStability]) -> str | None:
     return said + "takes today's plan outside the gap of the best plan possible, though no decision changes there"
 
 
+SHOWN_CHANGES = 3
+"""How many of the decisions that change first a weight's row names; the rest are on the sheet
+:data:`CHANGES_SHEET`, one a row."""
+CHANGES_SHEET = "Changes at the edges"
+
+
 def _changes_text(changes: Sequence[Change], assessment: Assessment, end: float) -> str:
     if changes:
-        return f"{count(len(changes), 'decision')}: " + "; ".join(change_words(c, assessment) for c in changes)
+        shown = "; ".join(change_words(c, assessment) for c in changes[:SHOWN_CHANGES])
+        more = len(changes) - SHOWN_CHANGES
+        return shown + (f"; and {more:,} more (sheet {CHANGES_SHEET})" if more > 0 else "")
     if end in (0.0, 1.0):
         return f"none: the plan stands all the way to {end:.0%}"
     return "no decision changes: the plan only falls outside the gap of the best plan possible"
@@ -188,18 +199,38 @@ def _changes_text(changes: Sequence[Change], assessment: Assessment, end: float)
 
 def stability_table(assessment: Assessment, stability: Sequence[WeightStability]) -> pd.DataFrame:
     """One row a benefit: today's weight, the lowest and highest at which the plan stands (the
-    other weights moved in proportion), and the decisions that change first beyond each."""
+    other weights moved in proportion), and the decisions that change first beyond each, counted
+    and the first few named."""
     rows = [{
         "Benefit": s.benefit.label,
         "Today's weight (%)": round(s.weight, 4),
         "Lowest weight at which the plan stands (%)": round(s.low, 4),
         "Highest weight at which the plan stands (%)": round(s.high, 4),
-        "What changes first below the lowest": _changes_text(s.below, assessment, s.low),
-        "What changes first above the highest": _changes_text(s.above, assessment, s.high),
+        "Decisions that change below the lowest": len(s.below),
+        "Decisions that change above the highest": len(s.above),
+        "First to change below": _changes_text(s.below, assessment, s.low),
+        "First to change above": _changes_text(s.above, assessment, s.high),
     } for s in stability]
     return pd.DataFrame(rows, columns=["Benefit", "Today's weight (%)", "Lowest weight at which the plan stands (%)",
                                        "Highest weight at which the plan stands (%)",
-                                       "What changes first below the lowest", "What changes first above the highest"])
+                                       "Decisions that change below the lowest",
+                                       "Decisions that change above the highest", "First to change below",
+                                       "First to change above"])
+
+
+def changes_table(assessment: Assessment, stability: Sequence[WeightStability]) -> pd.DataFrame:
+    """Every decision that changes first when a weight moves just past either end of its
+    interval, one a row: what today's plan does and what the plan does instead."""
+    names = _Names(assessment)
+    rows = []
+    for s in stability:
+        for where, changes in ((f"below {s.low:.0%}", s.below), (f"above {s.high:.0%}", s.above)):
+            ordered = sorted(changes, key=lambda c: names.order(c.service_id, c.stage, c.neighbourhood_id))
+            rows += [[s.benefit.label, where, names.service(c.service_id), c.stage.label,
+                      names.place(c.neighbourhood_id), names.arrangement(c.before), names.arrangement(c.after),
+                      c.activity_id, c.neighbourhood_id] for c in ordered]
+    return pd.DataFrame(rows, columns=["Benefit", "When its weight goes", "Service", "Activity", "Neighbourhood",
+                                       "Today's plan", "Becomes", "Activity id", "Neighbourhood id"])
 
 
 ACCEPTABILITY_COLUMNS = ["Service", "Activity", "Four Co's", "Neighbourhood", "Today's plan",
