@@ -98,14 +98,20 @@ def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan,
             tick()
         return out
     # spawn, not fork: the app runs threads, and a forked copy of a threaded process can hang
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_install, initargs=(token, model, plan)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_install, initargs=(token, model, plan))
+    try:
         futures = {pool.submit(task, *piece): i for i, piece in enumerate(pieces)}
         results: list = [None] * len(pieces)
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             tick()
-        return results
+    except BaseException:
+        # stopped part way (an app page left mid-run, Ctrl-C): drop the pieces not yet started
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 def _run_dask(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan, token: str,

@@ -246,3 +246,19 @@ def test_appendix_h_charts_the_stability_and_lists_what_changes_first(robust_rep
     assert moved and any("→" in cell for row in stable.rows for cell in row[4:])
     contested = next(b for b in appendix.blocks if isinstance(b, Table) and b.caption.startswith("Contested"))
     assert all(row[-1].endswith(tuple("0123456789")) for row in contested.rows)
+
+
+def test_the_robustness_section_says_what_more_money_would_buy(explained):
+    from devolve.core.limits import Family
+    from devolve.core.robustness import Frontier, FrontierPoint, Robustness
+
+    assessment, plan = explained
+    points = tuple(FrontierPoint(limit=v, found=True, value=y, bound=y, used=v, residents=0, decisions=1, annual_cost=0)
+                   for v, y in ((0, 0.0), (100_000, 80.0), (200_000, 95.0), (300_000, 100.0)))
+    front = Frontier(family=Family.TRANSITION_BUDGET, today=200_000, points=points, knee=1, seconds=1.0)
+    report = cabinet_report(assessment, plan, robustness=Robustness(frontier=front))
+    said = text(section(report, "Robustness"))
+    assert ("the one-off transition budget set from £0 to £300,000, the plan is worth most, 100.0 benefit units, at "
+            "£300,000; returns fall away beyond £100,000, which buys 80% of that. The proposed £200,000 buys 95.0") in said
+    appendix = section(report, "Appendix H: how sure the recommendation is")
+    assert [b.caption for b in appendix.blocks] == ["What more or less money would buy"]

@@ -49,9 +49,12 @@ class WeightStability(Frozen):
     """The same just above ``high`` (none at 1)."""
 
     @property
-    def room(self) -> float:
-        """The smaller of the two moves that change the plan, in shares."""
-        return min(self.weight - self.low, self.high - self.weight)
+    def room(self) -> float | None:
+        """The smaller of the moves that change the plan, in shares; None when moving this weight
+        alone, all the way to 0 and to 1, changes nothing (an end at 0 or 1 is not a change)."""
+        moves = [m for m, changes in ((self.weight - self.low, self.below), (self.high - self.weight, self.above))
+                 if changes]
+        return min(moves) if moves else None
 
 
 class Band(str, Enum):

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 from devolve.core.document import Bullets, Classification, Document, Figure, Paragraph, ReportDetails, Section, Table
 from devolve.core.domain import Assessment, RetentionKind
-from devolve.core.limits import Family
+from devolve.core.limits import CATALOGUE, Family
 from devolve.core.plan import Fate, Plan
 from devolve.core.robustness import CORE_SHARE, Band, Robustness, WeightDraw
 from devolve.core.scenario import SETTINGS_BY_KEY, settings_of
@@ -312,12 +312,14 @@ def _robustness(f: _Facts, r: Robustness) -> Section:
                            for s in r.stability)
         said = ("The recommendation was tested against changes in the weight given to each benefit, the others "
                 f"moved in proportion. It stands while each weight stays in its range: {stands}.")
-        moves = [(s.weight - s.low, s, s.below) for s in r.stability if s.below] + \
-                [(s.high - s.weight, s, s.above) for s in r.stability if s.above]
-        if moves:
-            room, s, first = min(moves, key=lambda m: m[0])
-            said += (f" It is most sensitive to {s.benefit.label.lower()}: a move of {room * 100:.0f} percentage "
+        moved = [s for s in r.stability if s.room is not None]
+        if moved:
+            s = min(moved, key=lambda s: s.room)
+            first = s.below if s.below and s.weight - s.low == s.room else s.above
+            said += (f" It is most sensitive to {s.benefit.label.lower()}: a move of {s.room * 100:.0f} percentage "
                      f"points would first change {count(len(first), 'decision')} (Appendix H).")
+        else:
+            said += " No weight, moved on its own, changes the plan."
         text.append(said)
     a = r.acceptability
     if a is not None:
@@ -335,10 +337,28 @@ def _robustness(f: _Facts, r: Robustness) -> Section:
             f"±{a.margin * 100:.1f} percentage points.")
     fr = r.frontier
     if fr is not None:
-        from devolve.present.charts import frontier_words
-
-        text.append("Value for money: " + frontier_words(fr).split(". ", 1)[-1])
+        text.append(_value_for_money(fr))
     return Section(heading="Robustness", blocks=tuple(Paragraph(text=t) for t in text))
+
+
+def _value_for_money(fr) -> str:
+    label = CATALOGUE[fr.family].label.lower()
+    found = [p for p in fr.points if p.found]
+    if not found:
+        return f"No plan was found at any value of the {label} tested."
+    best = max(found, key=lambda p: p.value or 0.0)
+    said = (f"Value for money: planned again with the {label} set from {money(found[0].limit)} to "
+            f"{money(found[-1].limit)}, the plan is worth most, {best.value:,.1f} {VALUE_UNIT}, at {money(best.limit)}")
+    if fr.knee is not None:
+        k = fr.points[fr.knee]
+        said += (f"; returns fall away beyond {money(k.limit)}, which buys {(k.value or 0) / (best.value or 1):.0%} "
+                 "of that")
+    today = [p for p in found if abs(p.limit - fr.today) < 0.5]
+    if today:
+        said += f". The proposed {money(fr.today)} buys {today[0].value:,.1f}"
+    elif fr.today > found[-1].limit:
+        said += f". The proposed {money(fr.today)} is more than any plan uses"
+    return said + " (Appendix H)."
 
 
 def _appendix_robustness(f: _Facts, r: Robustness) -> Section:
