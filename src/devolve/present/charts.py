@@ -182,20 +182,14 @@ def stability_words(stabilities: Sequence[WeightStability]) -> str:
              for s in stabilities]
     said = f"A bar for each of the {len(parts)} benefits' weights, from the lowest to the highest weight at which " \
            "today's plan stands, with today's weight marked: " + "; ".join(parts) + "."
-    moves = [(m, s) for s in stabilities for m in _moves(s)]
-    if moves:
-        room, least = min(moves, key=lambda ms: ms[0])
+    moved = [s for s in stabilities if s.room is not None]
+    if moved:
+        least = min(moved, key=lambda s: s.room)
         said += (f" The plan is most sensitive to {least.benefit.label.lower()}: it changes if that weight moves "
-                 f"{room * 100:.0f} percentage points.")
+                 f"{least.room * 100:.0f} percentage points.")
     else:
         said += " No weight, moved on its own, changes the plan."
     return said
-
-
-def _moves(s: WeightStability) -> list[float]:
-    """The moves of a weight, down and up, that change the plan: an end at 0 or 1 is not one (the
-    plan stands all the way there)."""
-    return [m for m, changes in ((s.weight - s.low, s.low > 0), (s.high - s.weight, s.high < 1)) if changes]
 
 
 def acceptability_frame(acceptability: Acceptability, assessment: Assessment | None = None, *,
