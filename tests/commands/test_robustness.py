@@ -194,7 +194,9 @@ def test_compare_shows_the_scenarios_side_by_side_and_every_decision_that_differ
     assert f"Decisions that differ ({len(differ) - 1:,}):" in said
     for row in differ[1:]:
         assert row[3] != row[4]
-        assert f"{row[0]}, {row[1].lower()} in {row[2]}" in said
+        decision = f"  {row[5].split(':')[0]} {row[1].lower()} in {row[2]} "
+        assert any(line.startswith(decision) and line.split()[-len(row[4].split()):] == row[4].split()
+                   and row[3] in line for line in lines)
 
 
 def test_compare_needs_two_scenarios(council, scenarios):

@@ -634,9 +634,10 @@ def comparison_lines(assessment: Assessment, names: Sequence[str], scenarios: Se
         lines.append(f"Decisions that differ: none; the {count(len(kept), 'plan')} make the same decisions")
         return lines
     lines.append(f"Decisions that differ ({len(frame):,}):")
-    where = [f"{r[0]}, {r[1].lower()} in {r[2]}" for r in frame.itertuples(index=False)]
+    # by the service's id, as the weight stability names a change: a long name would crowd out the rest
+    where = [f"{r[-2].rsplit(':', 1)[0]} {r[1].lower()} in {r[2]}" for r in frame.itertuples(index=False)]
     wide = min(48, max(len(w) for w in where))
-    how = min(32, max([len(n) for n, _ in kept] + [len(str(v)) for r in frame.itertuples(index=False)
+    how = min(48, max([len(n) for n, _ in kept] + [len(str(v)) for r in frame.itertuples(index=False)
                                                     for v in r[3:3 + len(kept)]]))
     lines.append("  " + "Decision".ljust(wide) + "  " + "  ".join(cut(n, how).ljust(how) for n, _ in kept).rstrip())
     for w, r in zip(where, frame.itertuples(index=False)):
