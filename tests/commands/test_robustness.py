@@ -87,6 +87,11 @@ def test_sensitivity_writes_its_workbook_and_says_how_sure_the_plan_is(sensitivi
     summary = dict(rows(out, "Summary")[1:])
     assert summary["Samples"] == 50 and summary["Where the samples ran"] == "this process"
     assert len([k for k in summary if str(k).startswith("Weight of ")]) == 4
+    formats = {row[0].value: row[1].number_format for row in wb["Summary"].iter_rows(min_row=2)}
+    assert formats["Samples in which today's plan stands unchanged (%)"] == SHARE_FORMAT
+    assert formats["Margin of any share at this number of samples, 95% confidence (±%)"] == MARGIN_FORMAT
+    # a count whose words mention a percentage is still a count
+    assert formats["Today's decisions in the robust core (chosen in 90% or more of the samples)"] == "#,##0"
 
     stability = wb["Weight stability"]
     assert stability.freeze_panes == "A2"

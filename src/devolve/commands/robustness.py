@@ -372,7 +372,8 @@ MONEY_FORMAT = '"£"#,##0'
 SHARE_FORMAT = "0.0%"
 MARGIN_FORMAT = '"±"0.0%'
 COUNT_FORMAT = "#,##0"
-VALUE_FORMAT = "#,##0.000"
+VALUE_FORMAT = "#,##0.0##"
+"""A figure with a fraction (benefit units, seconds): up to three places, no trailing zeros."""
 WIDEST = 60
 """Columns are as wide as their contents up to this many characters; longer text wraps."""
 HEADER_WIDTH = 22
@@ -385,14 +386,14 @@ TALLEST = 409
 
 
 def _kind(header: str) -> str | None:
-    """How a column (or a summary's row) is formatted, from its name: "(£" money, "(±%)" a
-    margin, "%" a share; else by its value."""
+    """How a column (or a summary's row) is formatted, from the unit its name gives in brackets:
+    "(£" money, "(±" a margin, "(%" a share; else by its value ("90%" in words is not a unit)."""
     h = header.lower()
-    if "±" in h:
+    if "(±" in h:
         return "margin"
-    if "£" in h and "%" not in h:
+    if "(£" in h:
         return "money"
-    if "%" in h:
+    if "(%" in h:
         return "share"
     return None
 
@@ -473,7 +474,7 @@ def _shown(value: Any, kind: str | None) -> str:
             return f"£{value:,.0f}"
         if kind in ("share", "margin"):
             return f"±{value:.1%}"
-        return f"{value:,.3f}" if isinstance(value, float) else f"{value:,}"
+        return f"{value:,.3f}" if isinstance(value, float) and value != int(value) else f"{value:,.0f}"
     return str(value)
 
 
@@ -520,9 +521,9 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], colours: Mapping[
             number = _format(value, these[j])
             if number:
                 cell.number_format = number
+            cell.alignment = top  # a row grown by wrapped text reads from the top, every cell of it
             if isinstance(value, str):
                 if len(value) > sizes[j]:
-                    cell.alignment = top
                     lines = max(lines, math.ceil(len(value) / max(sizes[j] - 1, 1)))
                 paint = paints.get(j, {}).get(value.strip().lower())
                 if paint:
