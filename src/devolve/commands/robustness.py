@@ -144,11 +144,12 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
     progress("Testing the plan against each weight moved alone")
     t0 = time.perf_counter()
-    stability = weight_stability(model, plan, progress=Pieces("the weights"))
+    stability = weight_stability(model, plan, progress=Pieces("weights"))
     took = time.perf_counter() - t0
-    where = f"the Dask cluster at {args.dask}" if args.dask else "local processes"
+    where = (f"on the Dask cluster at {args.dask}" if args.dask
+             else "in this process" if args.workers == 1 else "on local processes")
     progress(f"Making the plan again under {args.samples:,} samples of the weights"
-             + ("" if args.fixed_scores else " and scores") + f" on {where}")
+             + ("" if args.fixed_scores else " and scores") + f" {where}")
     try:
         found = acceptability(model, plan, samples=args.samples, seed=args.seed, uniform=args.uniform_weights,
                               scores=not args.fixed_scores, workers=args.workers, dask=args.dask,
