@@ -358,7 +358,8 @@ def value_frontier(model, plan: Plan, family=None, *, steps: int | None = None, 
     planned = scale.run(scale.frontier_piece, [(family, chain) for chain in chains], model, plan,
                         workers=workers, dask=dask, progress=progress)
     by_limit = {v: p for chain, plans in zip(chains, planned) for v, p in zip(chain, plans)}
-    return robust.frontier(model, family, [(v, by_limit[v]) for v in limits], seconds=time.perf_counter() - t0)
+    return robust.frontier(model, family, robust.carried_forward(model, family, [(v, by_limit[v]) for v in limits]),
+                           seconds=time.perf_counter() - t0)
 
 
 def compare_scenarios(assessment: Assessment, scenarios: list, progress: Progress | None = None) -> list[Plan]:

@@ -163,3 +163,15 @@ def test_dask_gives_the_same_acceptability_as_local_processes(rubric):
         (d.activity_id, d.neighbourhood_id, d.share, d.share_as_planned) for d in on_dask.decisions]
     assert (local.stands, local.plans, local.never) == (on_dask.stands, on_dask.plans, on_dask.never)
     assert len(frontier_dask.points) >= 5 and all(p.found for p in frontier_dask.points)
+
+
+def test_a_point_that_stopped_short_takes_the_plan_below_which_still_fits(rubric):
+    a = tiny(rubric, {Stage.DESIGN: 4, Stage.DELIVERY: 3}, transition_budget=2000)
+    model, plan = planned(a)
+    at_3000 = solve(model.with_limit(Family.TRANSITION_BUDGET, 3000))
+    empty = solve(model.with_limit(Family.TRANSITION_BUDGET, 0))  # as if the time ran out with nothing better
+    carried = robust.carried_forward(model, Family.TRANSITION_BUDGET, [(3000, at_3000), (3500, empty)])
+    (_, first), (limit, second) = carried
+    assert first is at_3000 and limit == 3500
+    assert second.objective == pytest.approx(1.8) and second.decisions == at_3000.decisions
+    assert second.limit(Family.TRANSITION_BUDGET).limit == 3500

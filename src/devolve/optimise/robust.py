@@ -366,6 +366,24 @@ def lifted_scenario(scenario: Scenario, family: Family) -> Scenario:
     return scenario.replace(**{CATALOGUE[family].setting: 1e15})
 
 
+def carried_forward(model: DevolutionModel, family: Family, points: list[tuple[float, Plan]]) -> list[tuple[float, Plan]]:
+    """Each point's plan, or the point below's where that is worth more: a plan that fits a limit
+    fits any larger one, so the frontier never falls. Each point has a time limit, and on a busy
+    machine a point can stop short of the plan the point below already found."""
+    out: list[tuple[float, Plan]] = []
+    for limit, plan in points:
+        if out and out[-1][1].status.has_plan:
+            below = out[-1][1]
+            if not plan.status.has_plan or (below.objective or 0.0) > (plan.objective or 0.0) + 1e-9:
+                bound = plan.best_bound if plan.best_bound is not None else below.best_bound
+                value = below.objective or 0.0
+                plan = below.replace(best_bound=bound, gap=None if bound is None else (bound - value) / max(abs(value), 1e-9),
+                                     limits=tuple(lim.replace(limit=limit) if lim.family == family
+                                                  and lim.neighbourhood_id is None else lim for lim in below.limits))
+        out.append((limit, plan))
+    return out
+
+
 def frontier(model: DevolutionModel, family: Family, points: list[tuple[float, Plan]], *, seconds: float) -> Frontier:
     """The frontier from the plans at each value of the limit, in increasing order."""
     out: list[FrontierPoint] = []
