@@ -175,3 +175,16 @@ def test_a_point_that_stopped_short_takes_the_plan_below_which_still_fits(rubric
     assert first is at_3000 and limit == 3500
     assert second.objective == pytest.approx(1.8) and second.decisions == at_3000.decisions
     assert second.limit(Family.TRANSITION_BUDGET).limit == 3500
+
+
+def test_a_weak_lp_bound_does_not_make_a_steady_plan_look_fragile(rubric):
+    # at a budget of £2,999 the LP takes 2,999/3,000 of the group partnership: its bound (1.8) is half
+    # as much again as the best plan (1.2, solo). Only outcomes count, and every option's value
+    # scales with that weight alike, so no weight can change the plan: the interval is the whole line
+    a = tiny(rubric, {Stage.DESIGN: 4, Stage.DELIVERY: 3}, transition_budget=2999)
+    model, plan = planned(a)
+    assert plan.objective == pytest.approx(1.2)
+    found = {s.benefit: s for s in usecases.weight_stability(model, plan)}
+    outcomes = found[Benefit.OUTCOMES]
+    assert (outcomes.low, outcomes.high, outcomes.below, outcomes.above) == (0.0, 1.0, (), ())
+    assert all(s.room is None for s in found.values())

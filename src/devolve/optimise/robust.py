@@ -54,6 +54,8 @@ STABILITY_STEP = 0.05
 """The stability search walks each weight outwards in steps of this (a share), then halves the
 last step until the end is known to :data:`STABILITY_TOLERANCE`."""
 STABILITY_TOLERANCE = 0.002
+WEAK_STEP, WEAK_TOLERANCE = 0.1, 0.01
+"""The same where the LP bound is weak and each point costs a plan (see :func:`stability`)."""
 
 
 def _gap(model: DevolutionModel) -> float:
@@ -129,10 +131,20 @@ def as_weights(w: np.ndarray) -> dict[Benefit, float]:
 def stability(model: DevolutionModel, plan: Plan, replanner: Replanner | None = None,
               progress=None) -> tuple[WeightStability, ...]:
     """For each benefit, the interval its weight can move (the others rescaled in proportion)
-    while today's plan stays within the gap of the best plan possible (its value against the LP
-    bound), and the decisions that change first beyond each end."""
+    while today's plan stays within the gap of the best plan possible, and the decisions that
+    change first beyond each end.
+
+    "The best plan possible" is the LP bound where that bound is tight: where today's plan, at
+    today's weights, is within the gap of it (one warm LP a point). Where it is not (on small
+    councils the LP relaxation can be several per cent above any real plan), a plan is made at
+    each point and today's plan stands unless that plan is better by more than the gap; the walk
+    then takes wider steps, as each point costs a plan."""
     rp = replanner or Replanner(model, plan)
     w0 = model.weights.copy()
+    today = model.with_weights(as_weights(w0))
+    bound = rp.bound(today)
+    tight = bound is not None and rp.value_of_today(today) >= bound - rp.gap * max(abs(bound), 1e-9)
+    step, tolerance = (STABILITY_STEP, STABILITY_TOLERANCE) if tight else (WEAK_STEP, WEAK_TOLERANCE)
     out = []
     for k, benefit in enumerate(BENEFITS):
         if progress is not None:
@@ -140,22 +152,26 @@ def stability(model: DevolutionModel, plan: Plan, replanner: Replanner | None = 
 
         def stands(t: float) -> bool:
             changed = model.with_weights(as_weights(weight_line(w0, k, t)))
-            bound = rp.bound(changed)
             value = rp.value_of_today(changed)
-            return bound is not None and value >= bound - rp.gap * max(abs(bound), 1e-9)
+            if tight:
+                best = rp.bound(changed)
+            else:
+                chosen = rp.replan(changed)
+                best = None if chosen is None else float(changed.value @ chosen)
+            return best is not None and value >= best - rp.gap * max(abs(best), 1e-9)
 
         ends = []
         for limit in (0.0, 1.0):
             inside, t = float(w0[k]), float(w0[k])
             outside = None
             while t != limit:
-                t = min(t + STABILITY_STEP, limit) if limit > inside else max(t - STABILITY_STEP, limit)
+                t = min(t + step, limit) if limit > inside else max(t - step, limit)
                 if stands(t):
                     inside = t
                 else:
                     outside = t
                     break
-            while outside is not None and abs(outside - inside) > STABILITY_TOLERANCE:
+            while outside is not None and abs(outside - inside) > tolerance:
                 middle = (inside + outside) / 2
                 inside, outside = (middle, outside) if stands(middle) else (inside, middle)
             ends.append((inside, outside))
