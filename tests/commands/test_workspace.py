@@ -117,7 +117,7 @@ def test_assess_keeps_the_run_and_its_plan(devolve, own_workspace, sample_path, 
 
 def test_history_limit_must_be_a_count(devolve, own_workspace, capsys):
     assert devolve(["history", "--limit", "-3"]) == 2
-    assert "a whole number, 0 or more, not '-3'" in capsys.readouterr().err
+    assert "'-3' is not a whole number of changes of 0 or more" in capsys.readouterr().err
 
 
 def test_a_kept_assessment_is_planned_with_its_own_rubric(devolve, own_workspace, sample_path, capsys):

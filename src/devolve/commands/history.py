@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from devolve.commands.output import whole_number
 from devolve.commands.workspace import add_workspace_option
 from devolve.present.history import describe
 
@@ -16,19 +17,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "assessment, or of the whole workspace.",
     )
     p.add_argument("name", nargs="?", metavar="NAME", help="one assessment (default: all of them)")
-    p.add_argument("--limit", type=_count, default=50, metavar="N", help="show the newest N entries (default 50; 0: all)")
+    p.add_argument("--limit", type=whole_number(0, "changes"), default=50, metavar="N", help="show the newest N entries (default 50; 0: all)")
     add_workspace_option(p)
     return p
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a whole number, 0 or more, not '{text}'")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,6 +3,8 @@ and a failed write is one plain line, not a traceback."""
 
 from __future__ import annotations
 
+import argparse
+
 import sys
 import time
 from pathlib import Path
@@ -43,3 +45,17 @@ class Progress:
             if took >= 1:
                 print(f"  {self._step}: {took:.1f} s", file=sys.stderr, flush=True)
             self._step = None
+
+
+def whole_number(least: int, what: str):
+    """An argparse type: a whole number of ``what`` of ``least`` or more, else a usage error (exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of {what} of {least} or more")
+        return value
+
+    return parse

@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from devolve.commands.output import Progress, cannot_write, refuse_output
+from devolve.commands.output import Progress, cannot_write, refuse_output, whole_number
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -43,19 +43,9 @@ def add_details_options(p: argparse.ArgumentParser) -> None:
                    "Schedule 12A (default: public)")
     p.add_argument("--key-decision-threshold", type=_pounds, default=500_000, metavar="POUNDS",
                    help="£ above which a decision is a key decision in your constitution (default: 500000)")
-    p.add_argument("--samples", type=_samples, default=0, metavar="N",
+    p.add_argument("--samples", type=whole_number(0, "samples"), default=0, metavar="N",
                    help="the Robustness section also makes the plan again under N samples of the weights and "
                         "scores (default 0: it tests each weight alone, a few seconds)")
-
-
-def _samples(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of samples, 0 or more")
-    return value
 
 
 def _pounds(text: str) -> float:

@@ -19,7 +19,7 @@ import numpy as np
 
 from devolve.core.domain import Assessment
 from devolve.core.limits import CATALOGUE, Family
-from devolve.core.plan import Plan, PlanStatus
+from devolve.core.plan import Plan
 from devolve.core.robustness import (Acceptability, Change, DecisionShare, Frontier, FrontierPoint, WeightDraw,
                                      WeightStability)
 from devolve.core.scenario import Scenario
