@@ -390,3 +390,17 @@ def robustness_for_report(assessment: Assessment, plan: Plan, *, samples: int = 
         say(f"Making the plan again under {samples:,} samples of the weights and scores…")
         found = acceptability(model, plan, samples=samples, workers=workers)
     return Robustness(stability=stable, acceptability=found)
+
+
+# The number formats the robustness workbooks show, offered with the call that writes them, so
+# that the command line (which does not reach the io layer) and its tests can name them.
+from devolve.io.xlsx import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT  # noqa: E402
+
+
+def write_robustness_workbook(sheets, out: str | Path, *, charts=()) -> None:
+    """The robustness tables (sensitivity, frontier, compare) as one workbook, bands coloured and
+    the frontier charted, written by the io layer so every workbook devolve writes looks alike."""
+    from devolve.io.robustness_xlsx import write_sheets
+    from devolve.present.robustness import BAND_COLOURS, BAND_COLUMN
+
+    write_sheets(sheets, Path(out), colours={BAND_COLUMN: BAND_COLOURS}, charts=charts)

@@ -5,24 +5,21 @@
 * ``devolve compare FILE --scenario A.toml --scenario B.toml``: scenarios side by side.
 
 Each prints a short summary and, with ``--out``, writes a workbook whose sheets come from
-:mod:`devolve.present.robustness`: every text cell written as text with Excel's quote prefix
-(nothing a user typed can run as a formula), £ and % formatted, headers frozen, and saved
-atomically, so a failed save leaves no half file.
+:mod:`devolve.present.robustness`, written by :func:`devolve.usecases.write_robustness_workbook`
+as every workbook devolve writes is: text as text with Excel's quote prefix (nothing a user typed
+can run as a formula), £ and % formatted, headers frozen, and saved atomically.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import os
 import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, Mapping, Sequence
 
 from devolve.commands.output import Progress, cannot_write, refuse_output
+from devolve.usecases import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT  # noqa: F401  the formats its workbooks show
 
 SAMPLES = 1000
 """Acceptability samples unless --samples says: each share then within about ±3 percentage points."""
@@ -130,7 +127,7 @@ def add_compare_parser(sub) -> argparse.ArgumentParser:
 
 def run_sensitivity(args: argparse.Namespace) -> int:
     from devolve.present.robustness import sensitivity_lines, sensitivity_sheets
-    from devolve.usecases import acceptability, weight_stability
+    from devolve.usecases import acceptability, weight_stability, write_robustness_workbook
 
     out = Path(args.out)
     trouble = _before(out, args.force, "the sensitivity workbook (--out)", args.dask)
@@ -162,7 +159,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
     progress("Writing the sensitivity workbook")
     try:
-        write_sheets(sensitivity_sheets(assessment, plan, stability, found), out)
+        write_robustness_workbook(sensitivity_sheets(assessment, plan, stability, found), out)
     except OSError as exc:
         return cannot_write(out, exc)
     progress.done()
@@ -174,7 +171,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
 def run_frontier(args: argparse.Namespace) -> int:
     from devolve.present.robustness import LIMITS_BY_WORD, frontier_chart, frontier_lines, frontier_sheets
-    from devolve.usecases import value_frontier
+    from devolve.usecases import value_frontier, write_robustness_workbook
 
     out = Path(args.out)
     trouble = _before(out, args.force, "the frontier workbook (--out)", args.dask)
@@ -200,7 +197,7 @@ def run_frontier(args: argparse.Namespace) -> int:
 
     progress("Writing the frontier workbook")
     try:
-        write_sheets(frontier_sheets(assessment, plan, frontier), out, charts=(frontier_chart(frontier),))
+        write_robustness_workbook(frontier_sheets(assessment, plan, frontier), out, charts=(frontier_chart(frontier),))
     except OSError as exc:
         return cannot_write(out, exc)
     progress.done()
@@ -213,7 +210,8 @@ def run_frontier(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     from devolve.present.robustness import COMPARE_FIXED, compare_sheets, comparison_lines, scenario_names
     from devolve.present.problems import print_problems
-    from devolve.usecases import CannotPlan, compare_scenarios, load_scenario, read_input
+    from devolve.usecases import (CannotPlan, compare_scenarios, load_scenario, read_input,
+                                  write_robustness_workbook)
 
     if len(args.scenario) < 2:
         print(f"{args.usage}devolve compare: error: give at least two scenarios to compare "
@@ -243,7 +241,7 @@ def run_compare(args: argparse.Namespace) -> int:
     if out is not None:
         progress("Writing the comparison workbook")
         try:
-            write_sheets(compare_sheets(assessment, names, scenarios, plans), out)
+            write_robustness_workbook(compare_sheets(assessment, names, scenarios, plans), out)
         except OSError as exc:
             return cannot_write(out, exc)
         progress.done()
@@ -362,240 +360,3 @@ class Pieces:
             self.shown = tenth
             print(f"  {done:,} of {total:,} {self.what} done ({done / total:.0%}), {took:,.0f} s",
                   file=self.stream, flush=True)
-
-
-# ------------------------------------------------------------------------ the workbook
-
-
-HEADER_FILL = "1F4E78"
-HEADER_FONT = "FFFFFF"
-MONEY_FORMAT = '"£"#,##0'
-SHARE_FORMAT = "0.0%"
-MARGIN_FORMAT = '"±"0.0%'
-COUNT_FORMAT = "#,##0"
-VALUE_FORMAT = "#,##0.0##"
-"""A figure with a fraction (benefit units, seconds): up to three places, no trailing zeros."""
-WIDEST = 60
-"""Columns are as wide as their contents up to this many characters; longer text wraps."""
-HEADER_WIDTH = 22
-LINE_POINTS = 15
-SERIES_COLOURS = ("08519C", "969696")
-"""A chart's first line dark blue (the plan's value), the next grey and dashed (the bound), as the
-app's frontier chart draws them."""
-TALLEST = 409
-"""The tallest row a spreadsheet allows, in points."""
-
-
-def _kind(header: str) -> str | None:
-    """How a column (or a summary's row) is formatted, from the unit its name gives in brackets:
-    "(£" money, "(±" a margin, "(%" a share; else by its value ("90%" in words is not a unit)."""
-    h = header.lower()
-    if "(±" in h:
-        return "margin"
-    if "(£" in h:
-        return "money"
-    if "(%" in h:
-        return "share"
-    return None
-
-
-def _plain(value: Any) -> Any:
-    """numpy and pandas scalars as plain Python; missing values as blank cells."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    return value
-
-
-def write_sheets(sheets: Mapping[str, Any], out: Path, *, charts: Sequence[Any] = ()) -> None:
-    """Write each DataFrame as a styled sheet, in order (the first is the one the workbook opens
-    on), each chart beside its sheet's table, and save atomically."""
-    import openpyxl
-
-    from devolve.present.robustness import BAND_COLOURS, BAND_COLUMN
-
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, frame in sheets.items():
-        ws = workbook.create_sheet(_sheet_title(title))
-        headers = [str(c) for c in frame.columns]
-        rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-        colours = {BAND_COLUMN: BAND_COLOURS}
-        _table(ws, headers, rows, colours)
-    for chart in charts:
-        _chart(workbook[_sheet_title(chart.sheet)], chart)
-    workbook.active = 0
-    workbook.worksheets[0].sheet_view.tabSelected = True
-    _save_atomically(workbook, out)
-
-
-def _sheet_title(title: str) -> str:
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
-    return cleaned[:31] or "Sheet"
-
-
-def _put(cell: Any, value: Any) -> None:
-    """Text always as text, with Excel's quote prefix, so it can never become a formula."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # after the value: openpyxl takes text beginning "=" for a formula
-        cell.quotePrefix = True
-    else:
-        cell.value = value
-
-
-def _format(value: Any, kind: str | None) -> str | None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    if kind == "money":
-        return MONEY_FORMAT
-    if kind == "share":
-        return SHARE_FORMAT
-    if kind == "margin":
-        return MARGIN_FORMAT
-    if isinstance(value, float) and value != int(value):
-        return VALUE_FORMAT
-    return COUNT_FORMAT
-
-
-def _shown(value: Any, kind: str | None) -> str:
-    """About what a cell shows, to size its column."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if kind == "money":
-            return f"£{value:,.0f}"
-        if kind in ("share", "margin"):
-            return f"±{value:.1%}"
-        return f"{value:,.3f}" if isinstance(value, float) and value != int(value) else f"{value:,.0f}"
-    return str(value)
-
-
-def _table(ws: Any, headers: list[str], rows: list[list[Any]], colours: Mapping[str, Mapping[str, tuple[str, str]]]
-           ) -> None:
-    """A styled table: bold filled header, frozen and filterable, £ and % formatted, long text
-    wrapped, and a band column coloured by what it says (the words stay)."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    by_row = bool(headers) and headers[0] in ("Item", "Measure")
-    kinds = [_kind(h) for h in headers]
-    head_font, head_fill = Font(bold=True, color=HEADER_FONT), PatternFill("solid", fgColor=HEADER_FILL)
-    for j, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=j)
-        _put(cell, header)
-        cell.font, cell.fill = head_font, head_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-
-    def kinds_of(row: list[Any]) -> list[str | None]:
-        if by_row:
-            return [None] + [_kind(str(row[0]))] * (len(headers) - 1)
-        return kinds
-
-    longest = [min(HEADER_WIDTH, len(h)) for h in headers]
-    for row in rows[:500]:
-        these = kinds_of(row)
-        for j, value in enumerate(row):
-            if value is not None:
-                longest[j] = max(longest[j], len(_shown(value, these[j])))
-    sizes = [min(WIDEST, max(10, n + 2)) for n in longest]
-    paints = {j: {words.lower(): (PatternFill("solid", fgColor=back), Font(color=ink))
-                  for words, (back, ink) in colours[h].items()}
-              for j, h in enumerate(headers) if h in colours}
-    top = Alignment(vertical="top", wrap_text=True)
-    for i, row in enumerate(rows, start=2):
-        these = kinds_of(row)
-        lines = 1
-        for j, value in enumerate(row):
-            if value is None:
-                continue
-            cell = ws.cell(row=i, column=j + 1)
-            _put(cell, value)
-            number = _format(value, these[j])
-            if number:
-                cell.number_format = number
-            cell.alignment = top  # a row grown by wrapped text reads from the top, every cell of it
-            if isinstance(value, str):
-                if len(value) > sizes[j]:
-                    lines = max(lines, math.ceil(len(value) / max(sizes[j] - 1, 1)))
-                paint = paints.get(j, {}).get(value.strip().lower())
-                if paint:
-                    cell.fill, cell.font = paint
-        if lines > 1:  # spreadsheets do not always grow a row for text they did not wrap themselves
-            ws.row_dimensions[i].height = min(TALLEST, LINE_POINTS * lines)
-    for j, size in enumerate(sizes, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = size
-    header_lines = max((math.ceil(len(h) / max(sizes[j] - 1, 1)) for j, h in enumerate(headers)), default=1)
-    if header_lines > 1:
-        ws.row_dimensions[1].height = min(TALLEST, LINE_POINTS * header_lines)
-    ws.freeze_panes = "A2"
-    if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if sum(sizes) > 100 else "portrait"
-    ws.print_title_rows = "1:1"
-
-
-def _chart(ws: Any, spec: Any) -> None:
-    """A scatter chart with lines: each ``y`` column against the ``x`` column, axes titled, placed
-    below the table (so it prints on the table's pages, at their width)."""
-    from openpyxl.chart import Reference, ScatterChart, Series
-
-    headers = [c.value for c in ws[1]]
-    last = ws.max_row
-    if last < 2:
-        return
-    chart = ScatterChart()
-    chart.title = spec.title
-    chart.style = 13
-    chart.height, chart.width = 9, 18
-    chart.x_axis.title = spec.x_title
-    chart.y_axis.title = spec.y_title
-    chart.x_axis.number_format = MONEY_FORMAT
-    chart.x_axis.majorGridlines = None
-    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
-    chart.y_axis.delete = False
-    chart.legend.position = "b"
-    xs = Reference(ws, min_col=headers.index(spec.x) + 1, min_row=2, max_row=last)
-    for k, name in enumerate(spec.y):
-        ys = Reference(ws, min_col=headers.index(name) + 1, min_row=1, max_row=last)
-        series = Series(ys, xs, title_from_data=True)
-        colour = SERIES_COLOURS[min(k, len(SERIES_COLOURS) - 1)]
-        series.graphicalProperties.line.solidFill = colour
-        series.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
-        series.marker.symbol = "circle" if k == 0 else "none"
-        if k == 0:
-            series.marker.size = 6
-            series.marker.graphicalProperties.solidFill = colour
-            series.marker.graphicalProperties.line.solidFill = colour
-        else:  # the bound: dashed, so the two lines differ by more than colour
-            series.graphicalProperties.line.dashStyle = "dash"
-        series.smooth = False
-        chart.series.append(series)
-    ws.add_chart(chart, f"A{last + 3}")
-
-
-def _save_atomically(workbook: Any, path: Path) -> None:
-    """Save next to the target, then rename: a failed save never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, prefix=".devolve-", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes the file private; give it a new file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -23,12 +23,21 @@ HEADER_FONT = "FFFFFF"
 MONEY_FORMAT = '"£"#,##0'
 SHARE_FORMAT = "0.0%"
 FINE_SHARE_FORMAT = "0.00%"
-COUNT_FORMAT = "#,##0"
 """For a share finer than a tenth of a per cent, so one just past its floor never reads as on it."""
+MARGIN_FORMAT = '"±"0.0%'
+"""A margin either side of a share (the acceptability samples' 95% confidence)."""
+COUNT_FORMAT = "#,##0"
+FIGURE_FORMAT = "#,##0.0##"
+"""A figure with a fraction (benefit units, seconds): up to three places, no trailing zeros."""
+MARGIN = "margin"
+"""The kind of a ± margin on a share, beside the core's :class:`Kind` (only the robustness
+workbooks show one)."""
 WIDEST = 45
 """Columns are as wide as their contents up to this many characters; longer text wraps."""
 LINE_POINTS = 15
 """Height of one line of 11 pt text in a row, in points."""
+TALLEST = 409
+"""The tallest row a spreadsheet allows, in points."""
 PORTRAIT_WIDTH = 100
 """Widest table (in characters) printed on an upright page; wider ones print landscape."""
 HEADER_WIDTH = 20
@@ -163,9 +172,14 @@ def write_table(
     row_kinds: Callable[[Sequence[Any]], Sequence[Kind | None]] | None = None,
     colours: Sequence[Colours | None] | None = None,
     group_digits: bool = False,
+    figures: bool = False,
+    widest: int = WIDEST,
 ) -> None:
     """A styled table of inert text: bold filled header, frozen, filterable, formatted numbers,
-    long text wrapped, and outcome columns coloured by what they say."""
+    long text wrapped, and outcome columns coloured by what they say. Numbers are formatted by
+    their kind (see :func:`number_format`); ``group_digits`` groups whole numbers' digits, and
+    ``figures`` formats every plain figure, whole or with up to three places. Columns are as
+    wide as their contents, up to ``widest`` characters, unless ``widths`` says."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -187,10 +201,12 @@ def write_table(
         these = row_kinds(row) if row_kinds else kinds
         for j, value in enumerate(row[:len(headers)]):
             if value is not None:
-                longest[j] = max(longest[j], len(_shown(value, these[j] if j < len(these) else None)))
+                shown = number_format(value, these[j] if j < len(these) else None, group_digits=group_digits,
+                                      figures=figures)
+                longest[j] = max(longest[j], len(_shown(value, shown)))
                 if isinstance(value, str):
                     longest_text[j] = max(longest_text[j], len(value))
-    sizes = list(widths) if widths else [min(WIDEST, max(10, n + 2)) for n in longest]
+    sizes = list(widths) if widths else [min(widest, max(10, n + 2)) for n in longest]
     wrap = [longest_text[j] > sizes[j] for j in range(len(headers))]
     # a wrapped row grows taller: every cell in it reads from the top
     aligned = [Alignment(vertical="top", wrap_text=w) for w in wrap] if any(wrap) else None
@@ -202,14 +218,10 @@ def write_table(
                 continue
             cell = ws.cell(row=i, column=j)
             put_value(cell, value)
-            kind = these[j - 1] if j - 1 < len(these) else None
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                if kind == Kind.MONEY:
-                    cell.number_format = MONEY_FORMAT
-                elif kind == Kind.SHARE:
-                    cell.number_format = SHARE_FORMAT if _tenths(value) else FINE_SHARE_FORMAT
-                elif group_digits and isinstance(value, int):
-                    cell.number_format = COUNT_FORMAT  # residents, hours: 168,616 (never on an id column)
+            shown = number_format(value, these[j - 1] if j - 1 < len(these) else None, group_digits=group_digits,
+                                  figures=figures)
+            if shown:
+                cell.number_format = shown
             if aligned and j <= len(aligned):
                 cell.alignment = aligned[j - 1]
             paint = painted[j - 1] if j <= len(painted) and isinstance(value, str) else None
@@ -219,9 +231,12 @@ def write_table(
             lines = max((math.ceil(len(value) / max(sizes[j] - 1, 1)) for j, value in enumerate(row[:len(sizes)])
                          if isinstance(value, str) and wrap[j]), default=1)
             if lines > 1:  # spreadsheets do not always grow a row for wrapped text they did not wrap themselves
-                ws.row_dimensions[i].height = LINE_POINTS * lines
+                ws.row_dimensions[i].height = min(TALLEST, LINE_POINTS * lines)
     for j, size in enumerate(sizes, start=1):
         ws.column_dimensions[get_column_letter(j)].width = size
+    header_lines = max((math.ceil(len(str(h)) / max(sizes[j] - 1, 1)) for j, h in enumerate(headers)), default=1)
+    if header_lines > 1:  # a long header wraps (see above): its row grows to show it whole
+        ws.row_dimensions[1].height = min(TALLEST, LINE_POINTS * header_lines)
     ws.freeze_panes = "A2"
     if headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
@@ -244,14 +259,43 @@ def _tenths(share: float) -> bool:
     return abs(share * 1000 - round(share * 1000)) < 1e-9
 
 
-def _shown(value: Any, kind: Kind | None) -> str:
-    """About what a cell shows, to size its column: £ and % figures as formatted."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if kind == Kind.MONEY:
-            return f"£{value:,.0f}"
-        if kind == Kind.SHARE:
-            return f"{value:.{1 if _tenths(value) else 2}%}"
-    return str(value)
+def number_format(value: Any, kind: Kind | str | None, *, group_digits: bool = False,
+                  figures: bool = False) -> str | None:
+    """The format a number is shown in, or None (text, or a figure left as typed).
+
+    Money in whole £, a share to a tenth of a per cent (a hundredth when finer), a margin as
+    ±, by the column's (or the row's) kind; else, with ``figures``, every figure with its digits
+    grouped, to up to three places when it has a fraction; with ``group_digits``, a whole number
+    with its digits grouped (residents, hours: 168,616; never asked for on an id column).
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if kind == Kind.MONEY:
+        return MONEY_FORMAT
+    if kind == Kind.SHARE:
+        return SHARE_FORMAT if _tenths(value) else FINE_SHARE_FORMAT
+    if kind == MARGIN:
+        return MARGIN_FORMAT
+    if figures:
+        return COUNT_FORMAT if isinstance(value, int) or value.is_integer() else FIGURE_FORMAT
+    if group_digits and isinstance(value, int):
+        return COUNT_FORMAT
+    return None
+
+
+_SHOWN: dict[str, Callable[[float], str]] = {
+    MONEY_FORMAT: lambda v: f"£{v:,.0f}",
+    SHARE_FORMAT: lambda v: f"{v:.1%}",
+    FINE_SHARE_FORMAT: lambda v: f"{v:.2%}",
+    MARGIN_FORMAT: lambda v: f"±{v:.1%}",
+    COUNT_FORMAT: lambda v: f"{v:,.0f}",
+    FIGURE_FORMAT: lambda v: f"{v:,.3f}",
+}
+
+
+def _shown(value: Any, number: str | None) -> str:
+    """About what a cell shows, to size its column: a number as its format shows it."""
+    return _SHOWN[number](value) if number in _SHOWN else str(value)
 
 
 def _paints(colours: Sequence[Colours | None] | None) -> list[dict[str, tuple[Any, Any]] | None]:
