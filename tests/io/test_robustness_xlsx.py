@@ -4,8 +4,6 @@ sits below its table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import openpyxl
 import pandas as pd
 
@@ -19,18 +17,9 @@ from devolve.io.xlsx import (
     SHARE_FORMAT,
     number_format,
 )
+from devolve.present.robustness import LineChart
 
 FORMULA = '=HYPERLINK("http://x","y")'
-
-
-@dataclass(frozen=True)
-class Chart:
-    sheet: str
-    title: str
-    x: str
-    y: tuple[str, ...]
-    x_title: str
-    y_title: str
 
 
 def test_a_number_is_formatted_by_its_kind_and_else_as_a_figure():
@@ -56,7 +45,7 @@ def test_sheets_take_their_formats_from_the_units_they_name(tmp_path):
     colours = {"Band": {"robust core": ("C6EFCE", "006100"), "contested": ("FFEB9C", "7F4F00")}}
     out = tmp_path / "out.xlsx"
     write_sheets({"Summary": summary, "Points": points}, out, colours=colours,
-                 charts=(Chart("Points", "Value", "Budget (£)", ("Value", "Bound"), "Budget (£)", "Value"),))
+                 charts=(LineChart("Points", "Value", "Budget (£)", ("Value", "Bound"), "Budget (£)", "Value"),))
 
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Points"] and wb.active.title == "Summary"
