@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from devolve.commands.output import Progress, cannot_write, refuse_output
+from devolve.commands.output import Progress, cannot_write, refuse_output, whole_number
 from devolve.usecases import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT  # noqa: F401  the formats its workbooks show
 
 SAMPLES = 1000
@@ -30,19 +30,6 @@ REACH_SECONDS = 5.0
 # --------------------------------------------------------------------------- the parsers
 
 
-def _whole(least: int, what: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = least - 1
-        if value < least:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of {what} of {least} or more")
-        return value
-
-    return parse
-
-
 def _common(p: argparse.ArgumentParser, *, scenario: bool = True) -> None:
     if scenario:
         p.add_argument("--scenario", help="scenario settings (.toml) overriding the workbook's Scenario sheet")
@@ -51,7 +38,7 @@ def _common(p: argparse.ArgumentParser, *, scenario: bool = True) -> None:
 
 def _where_it_runs(p: argparse.ArgumentParser) -> None:
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_whole(1, "workers"), metavar="K",
+    where.add_argument("--workers", type=whole_number(1, "workers"), metavar="K",
                        help="local processes to run on (default: one per core)")
     where.add_argument("--dask", metavar="ADDRESS",
                        help="run on an existing Dask cluster, its scheduler at ADDRESS (tcp://host:8786)")
@@ -71,9 +58,9 @@ def add_sensitivity_parser(sub) -> argparse.ArgumentParser:
                      "chosen: the robust core, the contested decisions and the activities never chosen."),
     )
     p.add_argument("file", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
-    p.add_argument("--samples", type=_whole(1, "samples"), default=SAMPLES, metavar="N",
+    p.add_argument("--samples", type=whole_number(1, "samples"), default=SAMPLES, metavar="N",
                    help=f"how many times to make the plan again (default: {SAMPLES})")
-    p.add_argument("--seed", type=_whole(0, "a seed"), default=0, metavar="S",
+    p.add_argument("--seed", type=whole_number(0, "a seed"), default=0, metavar="S",
                    help="the samples' seed: the same seed gives the same answer anywhere (default: 0)")
     _where_it_runs(p)
     p.add_argument("--uniform-weights", action="store_true",
@@ -98,7 +85,7 @@ def add_frontier_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--limit", choices=tuple(LIMITS_BY_WORD), default="transition",
                    help="the limit to vary: the one-off transition budget or the contingency reserve "
                         "(default: transition)")
-    p.add_argument("--steps", type=_whole(2, "steps"), metavar="N",
+    p.add_argument("--steps", type=whole_number(2, "steps"), metavar="N",
                    help="equal steps from £0 to the top (default: 12), today's setting added among them")
     _where_it_runs(p)
     _common(p)
