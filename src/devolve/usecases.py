@@ -392,11 +392,6 @@ def robustness_for_report(assessment: Assessment, plan: Plan, *, samples: int = 
     return Robustness(stability=stable, acceptability=found)
 
 
-# The number formats the robustness workbooks show, offered with the call that writes them, so
-# that the command line (which does not reach the io layer) and its tests can name them.
-from devolve.io.xlsx import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT  # noqa: E402
-
-
 def write_robustness_workbook(sheets, out: str | Path, *, charts=()) -> None:
     """The robustness tables (sensitivity, frontier, compare) as one workbook, bands coloured and
     the frontier charted, written by the io layer so every workbook devolve writes looks alike."""

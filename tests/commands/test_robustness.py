@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 
 from devolve.cli import main
-from devolve.commands.robustness import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT, Pieces
+from devolve.commands.robustness import Pieces
+from devolve.io.xlsx import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT
 from devolve.present.robustness import BAND_COLOURS, scenario_names
 
 FORMULA = '=HYPERLINK("http://x","y")'

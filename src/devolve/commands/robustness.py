@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from devolve.commands.output import Progress, cannot_write, refuse_output, whole_number
-from devolve.usecases import MARGIN_FORMAT, MONEY_FORMAT, SHARE_FORMAT  # noqa: F401  the formats its workbooks show
 
 SAMPLES = 1000
 """Acceptability samples unless --samples says: each share then within about ±3 percentage points."""
