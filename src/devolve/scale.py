@@ -22,10 +22,6 @@ from devolve.optimise.robust import Draws, Replanner, Tally, run_samples
 Progress = Callable[[int, int], None]
 """Called with (pieces done, pieces in all) as pieces finish."""
 
-_WORKER: dict[str, Any] = {}
-"""This process's model, plan and re-planner, by the run's token."""
-
-
 def default_workers() -> int:
     """One worker per core this process may use."""
     try:
@@ -34,22 +30,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_WORKERS: dict[str, dict[str, Any]] = {}
+"""This process's model, plan and re-planner for each run, by the run's token: two runs in one
+process (two app sessions; a Dask worker with several threads) never see each other's."""
+KEPT_RUNS = 4
+"""Runs a process keeps (a Dask worker outlives its runs); the oldest is dropped."""
+
+
 def _install(token: str, model: DevolutionModel, plan: Plan) -> None:
-    _WORKER.clear()
-    _WORKER.update(token=token, model=model, plan=plan)
+    while len(_WORKERS) >= KEPT_RUNS:
+        _WORKERS.pop(next(iter(_WORKERS)))
+    _WORKERS[token] = {"model": model, "plan": plan}
 
 
-def _replanner() -> Replanner:
-    if "replanner" not in _WORKER:
-        _WORKER["replanner"] = Replanner(_WORKER["model"], _WORKER["plan"])
-    return _WORKER["replanner"]
+def _replanner(state: dict[str, Any]) -> Replanner:
+    if "replanner" not in state:
+        state["replanner"] = Replanner(state["model"], state["plan"])
+    return state["replanner"]
 
 
-def samples_piece(how: Draws, seed: int, first: int, count: int) -> Tally:
-    return run_samples(_replanner(), how, seed, first, count)
+def samples_piece(state: dict[str, Any], how: Draws, seed: int, first: int, count: int) -> Tally:
+    return run_samples(_replanner(state), how, seed, first, count)
 
 
-def frontier_piece(family: Family, limits: tuple[float, ...]) -> list[Plan]:
+def frontier_piece(state: dict[str, Any], family: Family, limits: tuple[float, ...]) -> list[Plan]:
     """The plans with one limit at each of ``limits`` (increasing), each solved like any plan but
     under :data:`~devolve.optimise.robust.FRONTIER_SECONDS`, from the plan before it (which still
     fits, as the limit only grows). Tight limits leave the LP relaxation far from whole, so fix
@@ -59,17 +63,21 @@ def frontier_piece(family: Family, limits: tuple[float, ...]) -> list[Plan]:
 
     plans, start = [], None
     for limit in limits:
-        plan = solve(_WORKER["model"].with_limit(family, limit), start=start, time_limit=FRONTIER_SECONDS)
+        plan = solve(state["model"].with_limit(family, limit), start=start, time_limit=FRONTIER_SECONDS)
         if plan.status.has_plan:
             start = plan
         plans.append(plan)
     return plans
 
 
+def _call(token: str, task: Callable, *args: Any) -> Any:
+    return task(_WORKERS[token], *args)
+
+
 def _on_dask(token: str, model: DevolutionModel, plan: Plan, task: Callable, *args: Any) -> Any:
-    if _WORKER.get("token") != token:
+    if token not in _WORKERS:
         _install(token, model, plan)
-    return task(*args)
+    return task(_WORKERS[token], *args)
 
 
 def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan, *, workers: int | None = None,
@@ -91,17 +99,17 @@ def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan,
         return _run_dask(task, pieces, model, plan, token, dask, tick)
     workers = min(workers or default_workers(), len(pieces)) or 1
     if workers == 1:
-        _install(token, model, plan)
+        state: dict[str, Any] = {"model": model, "plan": plan}
         out = []
         for piece in pieces:
-            out.append(task(*piece))
+            out.append(task(state, *piece))
             tick()
         return out
     # spawn, not fork: the app runs threads, and a forked copy of a threaded process can hang
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_install, initargs=(token, model, plan))
     try:
-        futures = {pool.submit(task, *piece): i for i, piece in enumerate(pieces)}
+        futures = {pool.submit(_call, token, task, *piece): i for i, piece in enumerate(pieces)}
         results: list = [None] * len(pieces)
         for future in as_completed(futures):
             results[futures[future]] = future.result()

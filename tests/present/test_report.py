@@ -229,7 +229,7 @@ def test_the_robustness_section_gives_each_weight_s_range_and_the_samples_figure
         assert f"{s.benefit.label.lower()} {s.low:.0%} to {s.high:.0%} ({s.weight:.0%} today)" in said
     a = found.acceptability
     assert f"made again {a.samples:,} times" in said
-    assert f"Today's plan stood in {a.stands / a.samples:.0%}" in said
+    assert f"Today's plan stood unchanged in {a.stands / a.samples:.0%}" in said
     core = sum(1 for d in a.planned if d.share >= 0.9)
     assert f"Of its {len(a.planned):,} decisions, {core:,} were chosen in at least 90%" in said
     assert f"±{a.margin * 100:.1f} percentage points" in said

@@ -1,5 +1,5 @@
 """How sure a plan is: records of its weight stability, its acceptability under uncertainty and
-the value-for-money frontier (docs/model.md, section 12).
+the value-for-money frontier (docs/model.md, section 14).
 
 Records, not sentences, like the plan's explanation: the command line, the app's Robustness page,
 the workbook and the cabinet report each lay them out as they need.
@@ -105,9 +105,10 @@ class Acceptability(Frozen):
     relative_gap: float
     """Each sample's plan is within this of the best plan possible under its values."""
     plans: int
-    """Samples in which a plan was found (the others count as choosing nothing)."""
+    """Samples in which a plan was found in time; every share is of these."""
     stands: int
-    """Samples in which today's plan is still within the gap: it is kept."""
+    """Samples whose re-plan kept today's plan: it was within the gap of the best possible, or no
+    plan better than it was found."""
     decisions: tuple[DecisionShare, ...]
     """Every activity and neighbourhood chosen in some sample or in today's plan."""
     never: tuple[str, ...]
@@ -120,7 +121,7 @@ class Acceptability(Frozen):
     @property
     def margin(self) -> float:
         """The largest 95% margin of any share at this sample count (at a share of one half)."""
-        return margin(0.5, self.samples)
+        return margin(0.5, self.plans)
 
     def band(self, band: Band) -> tuple[DecisionShare, ...]:
         return tuple(d for d in self.decisions if d.band == band)

@@ -1,4 +1,4 @@
-"""How sure the plan is (docs/model.md, section 12): weight stability, acceptability under
+"""How sure the plan is (docs/model.md, section 14): weight stability, acceptability under
 uncertainty (SMAA) and the value-for-money frontier, all by re-planning the one built model.
 
 Nothing here reads a file or rebuilds a model from the assessment: a re-plan is the same options
@@ -37,6 +37,9 @@ scenario's gap, if looser): the gap the app's *Try other weights* works to."""
 GUARD_SECONDS = 5.0
 """A guard on one re-plan, never reached on the sample: the repair's work is limited by nodes,
 not time, so the same values give the same plan however busy the machine."""
+FIRST_SECONDS = 600.0
+"""A guard on today's LP, solved cold once per worker (31 s for a 700-service council): every
+re-plan starts from its basis, so it must not be cut short."""
 CONCENTRATION = 40.0
 """Weights drawn around the chosen ones: Dirichlet with α = 40 × weight, so a weight of 0.45 moves
 by about 0.08 (one standard deviation) and a weight of 0.1 by about 0.05."""
@@ -45,7 +48,7 @@ PIECE = 25
 SAMPLE_ROUNDS = (0, 300)
 """A re-plan's repair rounds (:data:`~devolve.optimise.repair.REPAIR_SIZES` without the widest):
 it stops as soon as its plan is within the gap, and a sample whose plan the two rounds leave
-outside it keeps that plan, its gap counted (:attr:`Tally.outside`)."""
+outside it keeps that plan (today's, unless they found a better one)."""
 SAMPLE_NODES = 1
 """Branch-and-bound nodes of each repair round of a re-plan: the root alone, where HiGHS's
 heuristics find the plans. On the sample and on small councils this gave the same plans as the
@@ -54,8 +57,6 @@ STABILITY_STEP = 0.05
 """The stability search walks each weight outwards in steps of this (a share), then halves the
 last step until the end is known to :data:`STABILITY_TOLERANCE`."""
 STABILITY_TOLERANCE = 0.002
-WEAK_STEP, WEAK_TOLERANCE = 0.1, 0.01
-"""The same where the LP bound is weak and each point costs a plan (see :func:`stability`)."""
 
 
 def _gap(model: DevolutionModel) -> float:
@@ -71,7 +72,8 @@ class Replanner:
         self.gap = _gap(model)
         self.today = chosen_options(model, plan)
         upper = column_upper(model, model.options.open)
-        raw = solve_lp_fix(model, upper, Deadline.after(GUARD_SECONDS), self.gap, self._start(model, upper))
+        raw = solve_lp_fix(model, upper, Deadline.after(FIRST_SECONDS), self.gap, self._start(model, upper),
+                           rounds=())
         self.basis = raw.lp_basis
 
     def _start(self, model: DevolutionModel, upper: np.ndarray) -> np.ndarray:
@@ -131,47 +133,42 @@ def as_weights(w: np.ndarray) -> dict[Benefit, float]:
 def stability(model: DevolutionModel, plan: Plan, replanner: Replanner | None = None,
               progress=None) -> tuple[WeightStability, ...]:
     """For each benefit, the interval its weight can move (the others rescaled in proportion)
-    while today's plan stays within the gap of the best plan possible, and the decisions that
-    change first beyond each end.
+    while today's plan stays within the gap of the best plan possible (the LP bound), and the
+    decisions that change first beyond each end.
 
-    "The best plan possible" is the LP bound where that bound is tight: where today's plan, at
-    today's weights, is within the gap of it (one warm LP a point). Where it is not (on small
-    councils the LP relaxation can be several per cent above any real plan), a plan is made at
-    each point and today's plan stands unless that plan is better by more than the gap; the walk
-    then takes wider steps, as each point costs a plan."""
+    Where today's plan is already further than the gap from the bound at today's weights (on small
+    councils the LP relaxation can be several per cent above any real plan), the plan stands while
+    that distance grows by no more than the gap: one warm LP a point either way."""
     rp = replanner or Replanner(model, plan)
     w0 = model.weights.copy()
-    today = model.with_weights(as_weights(w0))
-    bound = rp.bound(today)
-    tight = bound is not None and rp.value_of_today(today) >= bound - rp.gap * max(abs(bound), 1e-9)
-    step, tolerance = (STABILITY_STEP, STABILITY_TOLERANCE) if tight else (WEAK_STEP, WEAK_TOLERANCE)
+    bound = rp.bound(model)
+    today = rp.value_of_today(model)
+    behind = 0.0 if bound is None else max(0.0, (bound - today) / max(abs(bound), 1e-9))
+    allowed = rp.gap if behind <= rp.gap else behind + rp.gap
     out = []
     for k, benefit in enumerate(BENEFITS):
         if progress is not None:
             progress(k, len(BENEFITS))
 
         def stands(t: float) -> bool:
+            # only the bound can prove the plan stands: a heuristic that finds nothing better
+            # proves nothing, so the interval errs on the narrow side
             changed = model.with_weights(as_weights(weight_line(w0, k, t)))
-            value = rp.value_of_today(changed)
-            if tight:
-                best = rp.bound(changed)
-            else:
-                chosen = rp.replan(changed)
-                best = None if chosen is None else float(changed.value @ chosen)
-            return best is not None and value >= best - rp.gap * max(abs(best), 1e-9)
+            best = rp.bound(changed)
+            return best is not None and rp.value_of_today(changed) >= best - allowed * max(abs(best), 1e-9)
 
         ends = []
         for limit in (0.0, 1.0):
             inside, t = float(w0[k]), float(w0[k])
             outside = None
             while t != limit:
-                t = min(t + step, limit) if limit > inside else max(t - step, limit)
+                t = min(t + STABILITY_STEP, limit) if limit > inside else max(t - STABILITY_STEP, limit)
                 if stands(t):
                     inside = t
                 else:
                     outside = t
                     break
-            while outside is not None and abs(outside - inside) > tolerance:
+            while outside is not None and abs(outside - inside) > STABILITY_TOLERANCE:
                 middle = (inside + outside) / 2
                 inside, outside = (middle, outside) if stands(middle) else (inside, middle)
             ends.append((inside, outside))
@@ -186,8 +183,17 @@ def stability(model: DevolutionModel, plan: Plan, replanner: Replanner | None = 
 
 
 def _changes_at(model: DevolutionModel, rp: Replanner, w0: np.ndarray, k: int, t: float) -> tuple[Change, ...]:
+    """The decisions that change just beyond an end: the quick re-plan's, or, where it kept today's
+    plan though the bound says a better one may exist, a plan made to the scenario's own gap with
+    every repair round (none, if that finds no better plan either)."""
+    from devolve.optimise.repair import REPAIR_SIZES, REPAIR_TARGET, REPAIR_NODES
+
     changed = model.with_weights(as_weights(weight_line(w0, k, t)))
     chosen = rp.replan(changed)
+    if chosen is not None and np.array_equal(chosen, rp.today):
+        raw = rp.solve(changed, rounds=REPAIR_SIZES, target=REPAIR_TARGET, nodes=REPAIR_NODES,
+                       relative_gap=model.scenario.relative_gap)
+        chosen = raw.x[: changed.matrix.n_x] > 0.5 if raw.status.has_plan and raw.x is not None else chosen
     return () if chosen is None else changes(model, rp.today, chosen)
 
 
@@ -322,7 +328,7 @@ def acceptability(model: DevolutionModel, plan: Plan, tally: Tally, how: Draws, 
     """The samples' tally as shares per activity and neighbourhood (today's plan's among them)."""
     arr = model.options
     A, N, C = arr.shape
-    n = max(tally.samples, 1)
+    n = max(tally.plans, 1)  # shares of the samples that found a plan (a guard can stop one)
     grid = tally.chosen.reshape(A, N, C)
     devolved = grid.sum(axis=2)
     today = chosen_options(model, plan).reshape(A, N, C)
@@ -337,7 +343,7 @@ def acceptability(model: DevolutionModel, plan: Plan, tally: Tally, how: Draws, 
             rows.append(DecisionShare(
                 service_id=service, stage=stage, neighbourhood_id=arr.neighbourhood_ids[nn],
                 planned=None if c is None else arr.configurations[c], share=float(devolved[a, nn]) / n,
-                share_as_planned=0.0 if c is None else float(grid[a, nn, c]) / n, samples=tally.samples))
+                share_as_planned=0.0 if c is None else float(grid[a, nn, c]) / n, samples=tally.plans))
     open_a = arr.open.reshape(A, N, C).any(axis=(1, 2))
     never = tuple(arr.activity_ids[a] for a in range(A) if open_a[a] and devolved[a].sum() == 0)
     return Acceptability(samples=tally.samples, seed=seed,
@@ -391,7 +397,7 @@ def carried_forward(model: DevolutionModel, family: Family, points: list[tuple[f
         if out and out[-1][1].status.has_plan:
             below = out[-1][1]
             if not plan.status.has_plan or (below.objective or 0.0) > (plan.objective or 0.0) + 1e-9:
-                bound = plan.best_bound if plan.best_bound is not None else below.best_bound
+                bound = plan.best_bound  # the bound below was for a smaller limit: no bound here
                 value = below.objective or 0.0
                 plan = below.replace(best_bound=bound, gap=None if bound is None else (bound - value) / max(abs(value), 1e-9),
                                      limits=tuple(lim.replace(limit=limit) if lim.family == family

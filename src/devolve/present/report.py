@@ -311,7 +311,7 @@ def _robustness(f: _Facts, r: Robustness) -> Section:
         stands = "; ".join(f"{s.benefit.label.lower()} {s.low:.0%} to {s.high:.0%} ({s.weight:.0%} today)"
                            for s in r.stability)
         said = ("The recommendation was tested against changes in the weight given to each benefit, the others "
-                f"moved in proportion. It stands while each weight stays in its range: {stands}.")
+                f"moved in proportion. It stands while each weight, moved on its own, stays in its range: {stands}.")
         moved = [s for s in r.stability if s.room is not None]
         if moved:
             s = min(moved, key=lambda s: s.room)
@@ -328,13 +328,16 @@ def _robustness(f: _Facts, r: Robustness) -> Section:
                   if a.scores else "the scores as assessed")
         planned = a.planned
         core = sum(1 for d in planned if d.band == Band.CORE)
+        missed = (f" In {a.samples - a.plans:,} of them no plan was found in time; the shares are of the "
+                  f"{a.plans:,} that found one." if a.plans < a.samples else "")
         text.append(
-            f"The plan was also made again {a.samples:,} times, with the weights drawn {drawn} and {scores}. Today's "
-            f"plan stood in {a.stands / max(a.samples, 1):.0%} of them. Of its {len(planned):,} decisions, "
-            f"{core:,} were chosen in at least {CORE_SHARE:.0%} of the samples (the robust core) and "
-            f"{len(planned) - core:,} less often (contested); {count(len(a.never), 'activity', 'activities')} that "
-            f"could be devolved never were. At this number of samples each share is within "
-            f"±{a.margin * 100:.1f} percentage points.")
+            f"The plan was also made again {a.samples:,} times, with the weights drawn {drawn} and {scores}.{missed} "
+            f"Today's plan stood unchanged in {a.stands / max(a.samples, 1):.0%} of them; with so many decisions, "
+            "a few changing is the rule, so what matters is how often each decision is chosen. Of its "
+            f"{len(planned):,} decisions, {core:,} were chosen in at least {CORE_SHARE:.0%} of the samples (the "
+            f"robust core) and {len(planned) - core:,} less often (contested); "
+            f"{count(len(a.never), 'activity', 'activities')} that could be devolved never were. At this number of "
+            f"samples each share is within ±{a.margin * 100:.1f} percentage points (95% confidence).")
     fr = r.frontier
     if fr is not None:
         text.append(_value_for_money(fr))

@@ -161,18 +161,22 @@ if run:
     bar.empty()
 acc: Acceptability | None = results.get("acceptability")
 if acc is not None:
-    core, contested, never = acc.band(Band.CORE), acc.band(Band.CONTESTED), acc.band(Band.NEVER)
+    # counted over today's decisions, as the command line, its workbook and the cabinet report count them
+    mine = acc.planned
+    core = [d for d in mine if d.band == Band.CORE]
+    contested = [d for d in mine if d.band == Band.CONTESTED]
+    never = [d for d in mine if d.band == Band.NEVER]
     a, b = st.columns(2)  # two by two, as the Plan page: four across truncates at 1024 px
     c, d = st.columns(2)
-    a.metric("Robust core", f"{len(core):,} decisions",
-             help="An activity in a neighbourhood devolved in 90% or more of the samples.")
-    b.metric("Contested", f"{len(contested):,} decisions",
-             help="Devolved in some samples but fewer than 90% of them.")
+    a.metric("Robust core", f"{len(core):,} of today's {len(mine):,} decisions",
+             help="Decisions of today's plan (an activity in a neighbourhood) devolved in 90% or more of the samples.")
+    b.metric("Contested", f"{len(contested) + len(never):,} of today's decisions",
+             help="Decisions of today's plan devolved in fewer than 90% of the samples.")
     c.metric("Never chosen", f"{len(acc.never):,} activities",
              help="Activities that could be devolved but that no sample devolves anywhere.")
     d.metric("Today's plan stands", f"in {acc.stands / max(acc.samples, 1):.0%} of samples",
-             help="Samples in which today's plan is still within the gap of the best plan under the values drawn: "
-             "it would be kept unchanged.")
+             help="Samples whose re-plan kept today's plan: it was within the gap of the best plan possible under "
+             "the values drawn, or no better plan was found.")
     st.caption(
         f"{acc.samples:,} samples, weights drawn {acc.weights.value}"
         + ("" if acc.weights == WeightDraw.UNIFORM else f" (concentration {acc.concentration:g})")
@@ -185,7 +189,7 @@ if acc is not None:
     st.subheader("Activity by neighbourhood")
     shown = st.radio("Show", list(SHOWN), format_func=SHOWN.get, horizontal=True, key="acc-shown")
     pick_rows = {
-        "contested": {x.activity_id for x in contested},
+        "contested": {x.activity_id for x in acc.band(Band.CONTESTED)},
         "planned": {x.activity_id for x in acc.planned},
         "all": {x.activity_id for x in acc.decisions},
     }[shown]
@@ -198,6 +202,7 @@ if acc is not None:
         st.caption(acceptability_words(acc, planned, activities=pick_rows))
 
     st.subheader("Contested decisions")
+    contested = acc.band(Band.CONTESTED)  # today's and any other chosen in some samples but under 90%
     if contested:
         st.dataframe(pd.DataFrame([{
             "Chosen in": 100 * x.share, "± margin": 100 * x.margin,
