@@ -29,7 +29,7 @@ from devolve.optimise.model import DevolutionModel
 from devolve.optimise.options import SCORED
 from devolve.optimise.presolve import column_upper
 from devolve.optimise.readback import RawSolution, complete
-from devolve.optimise.repair import solve_lp_fix
+from devolve.optimise.repair import REPAIR_NODES, REPAIR_SIZES, REPAIR_TARGET, solve_lp_fix
 
 SAMPLE_GAP = 0.01
 """Each re-plan is proven within this of the best plan possible under its values (or the
@@ -186,8 +186,6 @@ def _changes_at(model: DevolutionModel, rp: Replanner, w0: np.ndarray, k: int, t
     """The decisions that change just beyond an end: the quick re-plan's, or, where it kept today's
     plan though the bound says a better one may exist, a plan made to the scenario's own gap with
     every repair round (none, if that finds no better plan either)."""
-    from devolve.optimise.repair import REPAIR_SIZES, REPAIR_TARGET, REPAIR_NODES
-
     changed = model.with_weights(as_weights(weight_line(w0, k, t)))
     chosen = rp.replan(changed)
     if chosen is not None and np.array_equal(chosen, rp.today):
