@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from devolve.commands.output import Progress, cannot_write, refuse_output, whole_number
 
@@ -133,26 +134,15 @@ def run_sensitivity(args: argparse.Namespace) -> int:
              else "in this process" if args.workers == 1 else "on local processes")
     progress(f"Making the plan again under {args.samples:,} samples of the weights"
              + ("" if args.fixed_scores else " and scores") + f" {where}")
-    try:
-        found = acceptability(model, plan, samples=args.samples, seed=args.seed, uniform=args.uniform_weights,
-                              scores=not args.fixed_scores, workers=args.workers, dask=args.dask,
-                              progress=Pieces("pieces of the samples"))
-    except (OSError, TimeoutError) as exc:
-        if args.dask is None:
-            raise
-        return _no_cluster(args.dask, exc)
+    found = _on_cluster(args, lambda: acceptability(
+        model, plan, samples=args.samples, seed=args.seed, uniform=args.uniform_weights, scores=not args.fixed_scores,
+        workers=args.workers, dask=args.dask, progress=Pieces("pieces of the samples")))
+    if isinstance(found, int):
+        return found
     progress.done()
-
-    progress("Writing the sensitivity workbook")
-    try:
-        write_robustness_workbook(sensitivity_sheets(assessment, plan, stability, found), out)
-    except OSError as exc:
-        return cannot_write(out, exc)
-    progress.done()
-    for line in sensitivity_lines(assessment, plan, stability, found, stability_seconds=took):
-        print(line)
-    print(f"Sensitivity written to {out}")
-    return 0
+    return _written(progress, out, "sensitivity",
+                    lambda: write_robustness_workbook(sensitivity_sheets(assessment, plan, stability, found), out),
+                    sensitivity_lines(assessment, plan, stability, found, stability_seconds=took))
 
 
 def run_frontier(args: argparse.Namespace) -> int:
@@ -172,25 +162,15 @@ def run_frontier(args: argparse.Namespace) -> int:
     family = LIMITS_BY_WORD[args.limit]
     progress(f"Planning at each value of the {args.limit} limit" + (f" on the Dask cluster at {args.dask}"
                                                                      if args.dask else ""))
-    try:
-        frontier = value_frontier(model, plan, family, steps=args.steps, workers=args.workers, dask=args.dask,
-                                  progress=Pieces("chains of points along the frontier"))
-    except (OSError, TimeoutError) as exc:
-        if args.dask is None:
-            raise
-        return _no_cluster(args.dask, exc)
+    frontier = _on_cluster(args, lambda: value_frontier(
+        model, plan, family, steps=args.steps, workers=args.workers, dask=args.dask,
+        progress=Pieces("chains of points along the frontier")))
+    if isinstance(frontier, int):
+        return frontier
     progress.done()
-
-    progress("Writing the frontier workbook")
-    try:
-        write_robustness_workbook(frontier_sheets(assessment, plan, frontier), out, charts=(frontier_chart(frontier),))
-    except OSError as exc:
-        return cannot_write(out, exc)
-    progress.done()
-    for line in frontier_lines(plan, frontier):
-        print(line)
-    print(f"Frontier written to {out}")
-    return 0
+    return _written(progress, out, "frontier", lambda: write_robustness_workbook(
+        frontier_sheets(assessment, plan, frontier), out, charts=(frontier_chart(frontier),)),
+        frontier_lines(plan, frontier))
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -224,21 +204,40 @@ def run_compare(args: argparse.Namespace) -> int:
         return _no_neighbourhoods(args.file)
     progress.done()
 
-    if out is not None:
-        progress("Writing the comparison workbook")
-        try:
-            write_robustness_workbook(compare_sheets(assessment, names, scenarios, plans), out)
-        except OSError as exc:
-            return cannot_write(out, exc)
-        progress.done()
-    for line in comparison_lines(assessment, names, scenarios, plans):
-        print(line)
-    if out is not None:
-        print(f"Comparison written to {out}")
-    return 0
+    lines = comparison_lines(assessment, names, scenarios, plans)
+    if out is None:
+        for line in lines:
+            print(line)
+        return 0
+    return _written(progress, out, "comparison",
+                    lambda: write_robustness_workbook(compare_sheets(assessment, names, scenarios, plans), out), lines)
 
 
 # ------------------------------------------------------------------------- shared steps
+
+
+def _on_cluster(args: argparse.Namespace, work: Callable[[], Any]) -> Any:
+    """``work()``, or 2 having said why when the Dask cluster it runs on fails part way."""
+    try:
+        return work()
+    except (OSError, TimeoutError) as exc:
+        if args.dask is None:
+            raise
+        return _no_cluster(args.dask, exc)
+
+
+def _written(progress: Progress, out: Path, what: str, write: Callable[[], None], lines: Sequence[str]) -> int:
+    """Write the workbook (0), or say it cannot be written (2); then print the summary."""
+    progress(f"Writing the {what} workbook")
+    try:
+        write()
+    except OSError as exc:
+        return cannot_write(out, exc)
+    progress.done()
+    for line in lines:
+        print(line)
+    print(f"{what.capitalize()} written to {out}")
+    return 0
 
 
 def _before(out: Path, force: bool, what: str, dask: str | None) -> int | None:
