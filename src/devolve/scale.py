@@ -82,9 +82,9 @@ def _on_dask(token: str, model: DevolutionModel, plan: Plan, task: Callable, *ar
 
 def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan, *, workers: int | None = None,
         dask: str | None = None, progress: Progress | None = None) -> list:
-    """``task(*piece)`` for every piece, in the pieces' order, with the model and plan installed
-    where it runs: in this process (one worker), on a pool of local processes, or on the Dask
-    cluster whose scheduler is at ``dask``."""
+    """``task(state, *piece)`` for every piece, in the pieces' order, ``state`` holding the model,
+    the plan and (once made) the re-planner where it runs: in this process (one worker), on a pool
+    of local processes, or on the Dask cluster whose scheduler is at ``dask``."""
     token = uuid.uuid4().hex
     done = [0]
 
