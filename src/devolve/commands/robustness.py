@@ -117,11 +117,8 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from devolve.usecases import acceptability, weight_stability, write_robustness_workbook
 
     out = Path(args.out)
-    trouble = _before(out, args.force, "the sensitivity workbook (--out)", args.dask)
-    if trouble is not None:
-        return trouble
     progress = Progress()
-    today = _today(args, progress)
+    today = _before(out, args.force, "the sensitivity workbook (--out)", args.dask) or _today(args, progress)
     if isinstance(today, int):
         return today
     assessment, model, plan = today
@@ -150,11 +147,8 @@ def run_frontier(args: argparse.Namespace) -> int:
     from devolve.usecases import value_frontier, write_robustness_workbook
 
     out = Path(args.out)
-    trouble = _before(out, args.force, "the frontier workbook (--out)", args.dask)
-    if trouble is not None:
-        return trouble
     progress = Progress()
-    today = _today(args, progress)
+    today = _before(out, args.force, "the frontier workbook (--out)", args.dask) or _today(args, progress)
     if isinstance(today, int):
         return today
     assessment, model, plan = today
