@@ -8,6 +8,8 @@ with no flags; ``--workspace URL`` or ``DEVOLVE_WORKSPACE`` name another: a file
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from importlib.resources import files
 from pathlib import Path
 
@@ -92,13 +94,29 @@ def _sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _write_ahead(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         writing = connection.get_execution_options().get("writing", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _write_ahead(cursor) -> None:
+    """Turn on WAL, waiting for other openers: on a brand-new file the switch needs the file to
+    itself and SQLite answers "locked" at once rather than through the busy timeout, so officers
+    opening a new workspace together would otherwise fail."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def migration_config(connection: Connection):
