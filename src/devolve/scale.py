@@ -1,9 +1,12 @@
-"""Robustness work spread out: here, on local processes, or on an existing Dask cluster.
+"""Work spread out: here, on local processes, or on an existing Dask cluster.
 
-Each worker is given the built model and today's plan once (a process pool's initializer; Dask's
-``scatter``) and keeps them, with its :class:`~devolve.optimise.robust.Replanner`, for every piece
-it runs. Pieces are fixed by the work, not by the workers (:func:`~devolve.optimise.robust.sample_pieces`),
-and each answer depends only on its piece, so the same seed gives the same answer anywhere.
+Each worker is given what every piece shares once (a process pool's initializer; Dask's
+``scatter``) and keeps it for every piece it runs: for the robustness analysis (:func:`run`), the
+built model and today's plan, with its :class:`~devolve.optimise.robust.Replanner` once made; for
+work not tied to one model (:func:`run_each`, e.g. planning a folder of councils), whatever the
+caller shares, such as the rubric. Pieces are fixed by the work, not by the workers
+(:func:`~devolve.optimise.robust.sample_pieces`), and each answer depends only on its piece, so the
+same seed gives the same answer anywhere.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from devolve.optimise.robust import Draws, Replanner, Tally, run_samples
 
 Progress = Callable[[int, int], None]
 """Called with (pieces done, pieces in all) as pieces finish."""
+Arrived = Callable[[int, Any], None]
+"""Called with (the piece's place in the list, its answer) as each piece finishes."""
 
 def default_workers() -> int:
     """One worker per core this process may use."""
@@ -31,16 +36,17 @@ def default_workers() -> int:
 
 
 _WORKERS: dict[str, dict[str, Any]] = {}
-"""This process's model, plan and re-planner for each run, by the run's token: two runs in one
-process (two app sessions; a Dask worker with several threads) never see each other's."""
+"""This process's shared state for each run (a model, a plan and its re-planner; a rubric), by
+the run's token: two runs in one process (two app sessions; a Dask worker with several threads)
+never see each other's."""
 KEPT_RUNS = 4
 """Runs a process keeps (a Dask worker outlives its runs); the oldest is dropped."""
 
 
-def _install(token: str, model: DevolutionModel, plan: Plan) -> None:
+def _install(token: str, shared: dict[str, Any]) -> None:
     while len(_WORKERS) >= KEPT_RUNS:
         _WORKERS.pop(next(iter(_WORKERS)))
-    _WORKERS[token] = {"model": model, "plan": plan}
+    _WORKERS[token] = dict(shared)
 
 
 def _replanner(state: dict[str, Any]) -> Replanner:
@@ -74,9 +80,9 @@ def _call(token: str, task: Callable, *args: Any) -> Any:
     return task(_WORKERS[token], *args)
 
 
-def _on_dask(token: str, model: DevolutionModel, plan: Plan, task: Callable, *args: Any) -> Any:
+def _on_dask(token: str, shared: dict[str, Any], task: Callable, *args: Any) -> Any:
     if token not in _WORKERS:
-        _install(token, model, plan)
+        _install(token, shared)
     return task(_WORKERS[token], *args)
 
 
@@ -85,35 +91,49 @@ def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan,
     """``task(state, *piece)`` for every piece, in the pieces' order, ``state`` holding the model,
     the plan and (once made) the re-planner where it runs: in this process (one worker), on a pool
     of local processes, or on the Dask cluster whose scheduler is at ``dask``."""
+    return run_each(task, pieces, {"model": model, "plan": plan}, workers=workers, dask=dask, progress=progress)
+
+
+def run_each(task: Callable, pieces: list[tuple], shared: dict[str, Any] | None = None, *,
+             workers: int | None = None, dask: str | None = None, progress: Progress | None = None,
+             arrived: Arrived | None = None) -> list:
+    """``task(state, *piece)`` for every piece, answers in the pieces' order, ``state`` a copy of
+    ``shared`` sent once to each worker (a task may keep more in it, for the pieces after): in
+    this process (one worker), on a pool of local processes, or on the Dask cluster whose
+    scheduler is at ``dask``. Pieces start in the order given (put the longest first), and
+    ``arrived`` hears each answer as it comes, in whatever order they finish."""
     token = uuid.uuid4().hex
+    shared = dict(shared or {})
     done = [0]
 
-    def tick() -> None:
+    def tick(i: int, answer: Any) -> None:
         done[0] += 1
+        if arrived is not None:
+            arrived(i, answer)
         if progress is not None:
             progress(done[0], len(pieces))
 
     if progress is not None:
         progress(0, len(pieces))
     if dask is not None:
-        return _run_dask(task, pieces, model, plan, token, dask, tick)
+        return _run_dask(task, pieces, shared, token, dask, tick)
     workers = min(workers or default_workers(), len(pieces)) or 1
     if workers == 1:
-        state: dict[str, Any] = {"model": model, "plan": plan}
+        state: dict[str, Any] = shared
         out = []
-        for piece in pieces:
+        for i, piece in enumerate(pieces):
             out.append(task(state, *piece))
-            tick()
+            tick(i, out[-1])
         return out
     # spawn, not fork: the app runs threads, and a forked copy of a threaded process can hang
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_install, initargs=(token, model, plan))
+                               initializer=_install, initargs=(token, shared))
     try:
         futures = {pool.submit(_call, token, task, *piece): i for i, piece in enumerate(pieces)}
         results: list = [None] * len(pieces)
         for future in as_completed(futures):
             results[futures[future]] = future.result()
-            tick()
+            tick(futures[future], results[futures[future]])
     except BaseException:
         # stopped part way (an app page left mid-run, Ctrl-C): drop the pieces not yet started
         pool.shutdown(wait=False, cancel_futures=True)
@@ -122,23 +142,23 @@ def run(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan,
     return results
 
 
-def _run_dask(task: Callable, pieces: list[tuple], model: DevolutionModel, plan: Plan, token: str,
-              address: str, tick: Callable[[], None]) -> list:
+def _run_dask(task: Callable, pieces: list[tuple], shared: dict[str, Any], token: str, address: str,
+              tick: Callable[[int, Any], None]) -> list:
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError as e:  # pragma: no cover - the dev and dask extras bring it
         raise RuntimeError("--dask needs Dask's distributed scheduler: pip install 'devolve[dask]'") from e
     with Client(address, set_as_default=False, timeout="10s") as client:
-        # sent once to every worker, then passed by reference with each piece
-        shared_model, shared_plan = client.scatter([model, plan], broadcast=True)
-        futures = [client.submit(_on_dask, token, shared_model, shared_plan, task, *piece, pure=False)
-                   for piece in pieces]
+        # sent once to every worker, then passed by reference with each piece (in a list, as
+        # scatter would take a dict for many named pieces of data)
+        [sent] = client.scatter([shared], broadcast=True)
+        futures = [client.submit(_on_dask, token, sent, task, *piece, pure=False) for piece in pieces]
         order = {f.key: i for i, f in enumerate(futures)}
         results: list = [None] * len(pieces)
         with client.as_current():  # as_completed asks for the current client
             for future in dask_completed(futures):
                 results[order[future.key]] = future.result()
-                tick()
+                tick(order[future.key], results[order[future.key]])
         return results
 
 
