@@ -146,10 +146,10 @@ def test_an_alias_beside_the_exact_header_is_just_another_column(make_workbook, 
     located(only(report, ProblemCode.UNKNOWN_COLUMN, Severity.WARNING), "Services", 1, "Service")
 
 
-def test_blank_header_row_is_refused(make_workbook, services_rows, rubric):
-    p = only(find_problems(make_workbook({"Services": [[None]] + services_rows}), rubric),
-             ProblemCode.COLUMN_MISSING)
-    located(p, "Services", 1, None)
+def test_a_blank_first_row_is_passed_over_with_a_note(make_workbook, services_rows, rubric):
+    report = find_problems(make_workbook({"Services": [[None]] + services_rows}), rubric)
+    assert report.ok
+    located(only(report, ProblemCode.HEADER_ROW, Severity.NOTE), "Services", 2, None)
 
 
 # --------------------------------------------------------------------------- cells
@@ -238,11 +238,13 @@ def test_bad_scenario_choice_lists_the_allowed_values(make_workbook, services_ro
     assert allowed in p.expected
 
 
-def test_formula_without_a_saved_value_is_missing_with_a_hint(make_workbook, services_rows, rubric):
+def test_formula_without_a_saved_value_names_its_cell(make_workbook, services_rows, rubric):
     services_rows[1][4] = "=1000*2000"  # openpyxl saves formulas without a cached value
-    p = only(find_problems(make_workbook({"Services": services_rows}), rubric), ProblemCode.VALUE_MISSING)
+    report = find_problems(make_workbook({"Services": services_rows}), rubric)
+    p = only(report, ProblemCode.FORMULA_UNSAVED)
     located(p, "Services", 2, "annual_budget")
-    assert "open and save" in p.message
+    assert "cell E2 holds =1000*2000" in p.message and "save it" in p.expected
+    assert not [q for q in report.problems if q.code == ProblemCode.VALUE_MISSING]
 
 
 # --------------------------------------------------------------------------- ids and rows together

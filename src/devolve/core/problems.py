@@ -15,6 +15,8 @@ from typing import Any, Iterable
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Not a problem: what devolve did with an unusual but readable sheet (headers found in row 3)."""
 
 
 class ProblemCode(str, Enum):
@@ -47,6 +49,11 @@ class ProblemCode(str, Enum):
     NEIGHBOURHOOD_TOO_LARGE = "neighbourhood-too-large"
     UNKNOWN_COLUMN = "unknown-column"
     UNKNOWN_OUTCOME = "unknown-outcome"
+    HEADER_ROW = "header-row"
+    MERGED_CELLS = "merged-cells"
+    FORMULA_UNSAVED = "formula-unsaved"
+    ERROR_VALUE = "error-value"
+    INVISIBLE_CHARACTER = "invisible-character"
     PLAN_MISSING = "plan-missing"
     PLAN_STALE = "plan-stale"
 
@@ -100,12 +107,16 @@ class ProblemReport:
         return tuple(p for p in self.problems if p.severity == Severity.WARNING)
 
     @property
+    def notes(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == Severity.NOTE)
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
     def ordered(self) -> tuple[Problem, ...]:
-        """Errors first, then warnings, each in the order they were found."""
-        return self.errors + self.warnings
+        """Errors first, then warnings, then notes, each in the order they were found."""
+        return self.errors + self.warnings + self.notes
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per problem, the columns of the tidy table."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from typing import Iterable
 
 from devolve.io.safe import printable, restore
@@ -33,6 +34,51 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+ERROR_VALUES = {
+    "#N/A": "usually a failed lookup (VLOOKUP, XLOOKUP or MATCH found nothing)",
+    "#REF!": "a formula refers to cells that were deleted or moved",
+    "#DIV/0!": "a formula divides by zero or by a blank cell",
+    "#VALUE!": "a formula was given the wrong kind of value, such as text where a number belongs",
+    "#NAME?": "a formula uses a function or name the spreadsheet does not know",
+    "#NUM!": "a formula's result is not a number the spreadsheet can hold",
+    "#NULL!": "a formula's ranges do not meet",
+    "#SPILL!": "a formula's results have no room to spill into",
+    "#CALC!": "a formula could not be calculated",
+    "#GETTING_DATA": "the value was still being fetched when the file was saved",
+}
+"""Excel's error values, with what usually causes each, in a council officer's words."""
+
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+
+
+def error_value(raw: object) -> CellError | None:
+    """The problem with a cell holding a spreadsheet's error value (Excel's #N/A, LibreOffice's
+    Err:502), or None. Such a cell is a formula that failed, never text to keep."""
+    if not isinstance(raw, str):
+        return None
+    word = raw.strip().upper()
+    expected = "the value the formula should give: correct the formula, or type the value in"
+    if word in ERROR_VALUES:
+        return CellError(ProblemCode.ERROR_VALUE, f"{word}: {ERROR_VALUES[word]}", expected)
+    if _LIBREOFFICE_ERROR.match(raw.strip()):
+        return CellError(ProblemCode.ERROR_VALUE, f"{raw.strip()}: a LibreOffice formula error", expected)
+    return None
+
+
+def invisible(raw: object) -> tuple[str, ...]:
+    """The invisible characters in a text cell (zero-width spaces, byte-order marks, direction
+    marks), by name: pasted from web pages and e-mails, they make 'ASC05' differ from 'ASC05'."""
+    if not isinstance(raw, str):
+        return ()
+    names = dict.fromkeys(f"{unicodedata.name(c, 'an unnamed format character').lower()} (U+{ord(c):04X})"
+                          for c in raw if unicodedata.category(c) == "Cf")
+    return tuple(names)
+
+
+def _visible(value: str) -> str:
+    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+
+
 def text(raw: object) -> str | None:
     """Any cell as trimmed text; blank is None. Numbers keep their written form (101, not 101.0)."""
     if is_blank(raw):
@@ -45,7 +91,7 @@ def text(raw: object) -> str | None:
         return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
     if isinstance(raw, (dt.date, dt.time)):
         return raw.isoformat()
-    return restore(printable(str(raw).strip())) or None
+    return restore(printable(_visible(str(raw)).strip())) or None
 
 
 def plain(raw: object) -> str | float | int | bool | None:
@@ -106,19 +152,25 @@ def whole(raw: object, minimum: int, expected: str) -> int | None:
 
 def share(raw: object) -> float | None:
     """A share from 0 to 1. Text like '23%' is divided by 100; a bare 23 is refused, because
-    nothing says whether 23 per cent or 2,300 per cent was meant."""
+    nothing says whether 23 per cent or 2,300 per cent was meant. Excel stores a cell shown as
+    135% as 1.35, so the advice for a number over 1 names both readings."""
     expected = "a share from 0 to 1, such as 0.23, or a percentage such as 23%"
-    if isinstance(raw, str) and raw.strip().endswith("%"):
-        value = number(raw.strip()[:-1], expected)
+    percent = isinstance(raw, str) and raw.strip().endswith("%")
+    if percent:
+        value = number(str(raw).strip()[:-1], expected)
         value = None if value is None else value / 100
     else:
         value = number(raw, expected)
     if value is None:
         return None
+    if percent and value > 1:
+        raise CellError(ProblemCode.VALUE_RANGE, f"{str(raw).strip()} is more than the whole: a share is at "
+                        "most 100%", expected)
     if 1 < value <= 100:
         raise CellError(
             ProblemCode.VALUE_RANGE,
-            f"shares run from 0 to 1; for {value:g} per cent write {value / 100:g} or {value:g}%",
+            f"shares run from 0 to 1, so {value:g} is more than the whole (a cell formatted as a percentage "
+            f"shows it as {value * 100:g}%); for {value:g} per cent write {value / 100:g} or {value:g}%",
             expected,
         )
     if not 0 <= value <= 1:

@@ -26,6 +26,7 @@ class Findings:
         value: Any = None,
         expected: str | None = None,
         warning: bool = False,
+        note: bool = False,
     ) -> None:
         self.problems.append(
             Problem(
@@ -37,7 +38,7 @@ class Findings:
                 column=column,
                 value=shorten(value),
                 expected=expected,
-                severity=Severity.WARNING if warning else Severity.ERROR,
+                severity=Severity.NOTE if note else Severity.WARNING if warning else Severity.ERROR,
             )
         )
 

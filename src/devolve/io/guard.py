@@ -31,6 +31,11 @@ MAX_COLUMNS = 200
 WORKBOOK_SUFFIXES = (".xlsx", ".xltx")
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 CSV_SUFFIXES = (".csv",)
+ODS_SUFFIXES = (".ods", ".fods", ".ots")
+ODS_SAVE_AS = ("an .xlsx workbook: in LibreOffice Calc choose File > Save As..., set 'File type' to "
+               "'Excel 2007-365 (.xlsx)', click Save, then 'Use Excel 2007-365!' (in Google Sheets: "
+               "File > Download > Microsoft Excel (.xlsx))")
+"""The exact steps that turn an OpenDocument spreadsheet into a workbook devolve reads."""
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -83,6 +88,9 @@ def check_file(path: str | Path, name: str | None = None) -> Checked:
     if suffix == ".xls":
         return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is the old Excel 97-2003 format",
                       "an .xlsx workbook: save a copy as 'Excel Workbook (*.xlsx)'")
+    if suffix in ODS_SUFFIXES:
+        return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is a LibreOffice Calc or OpenDocument spreadsheet "
+                      f"({suffix}), which devolve does not read", ODS_SAVE_AS)
     if suffix == ".xlsb":
         return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is a binary Excel workbook",
                       "an .xlsx workbook: save a copy as 'Excel Workbook (*.xlsx)'")

@@ -23,7 +23,6 @@ from devolve.io.grid import Table, read_csv, read_xlsx
 from devolve.io.guard import check_file
 from devolve.io.resources import sample_file
 from devolve.io.sheets import (
-    FORMULA_HINT,
     SheetReader,
     pydantic_code,
     read_activities,
@@ -57,8 +56,7 @@ def read_assessment(
         else:
             tables = None
         if tables is not None:
-            hint = FORMULA_HINT if checked.has_formulas else ""
-            assessment = assessment_from_tables(tables, rubric, found, formula_hint=hint)
+            assessment = assessment_from_tables(tables, rubric, found)
     except Exception as exc:  # a hostile or damaged file must never show a traceback
         found.add(
             ProblemCode.FILE_UNREADABLE,
@@ -92,7 +90,7 @@ def find_problems(
 
 
 def assessment_from_tables(
-    tables: Mapping[str, Table], rubric: Rubric, found: Findings, *, formula_hint: str = ""
+    tables: Mapping[str, Table], rubric: Rubric, found: Findings
 ) -> Assessment | None:
     """Check every sheet, collecting problems; the assessment, or None when there are errors."""
     services_table = tables.get(SERVICES)
@@ -103,15 +101,15 @@ def assessment_from_tables(
         inventory: list[Service] = []
         sheet_ids: set[str] | None = None
     else:
-        inventory, sheet_ids = read_services(SheetReader(services_table, rubric, found, formula_hint), rubric)
+        inventory, sheet_ids = read_services(SheetReader(services_table, rubric, found), rubric)
 
     records: list[ActivityRecord] = []
     if ACTIVITIES in tables:
-        records = read_activities(SheetReader(tables[ACTIVITIES], rubric, found, formula_hint), rubric, sheet_ids)
+        records = read_activities(SheetReader(tables[ACTIVITIES], rubric, found), rubric, sheet_ids)
 
     places: list[Neighbourhood] = []
     if NEIGHBOURHOODS in tables:
-        places = read_neighbourhoods(SheetReader(tables[NEIGHBOURHOODS], rubric, found, formula_hint), rubric)
+        places = read_neighbourhoods(SheetReader(tables[NEIGHBOURHOODS], rubric, found), rubric)
     if not places and NEIGHBOURHOODS not in tables:
         found.add(
             ProblemCode.SHEET_MISSING,
@@ -128,13 +126,13 @@ def assessment_from_tables(
 
     stated: list[Priorities] = []
     if PRIORITIES in tables:
-        stated = read_priorities(SheetReader(tables[PRIORITIES], rubric, found, formula_hint), sheet_ids,
+        stated = read_priorities(SheetReader(tables[PRIORITIES], rubric, found), sheet_ids,
                                  {h.neighbourhood_id for h in places})
 
     base = default_scenario(rubric, inventory)
     chosen: Scenario | None = base
     if SCENARIO in tables:
-        chosen = read_scenario(SheetReader(tables[SCENARIO], rubric, found, formula_hint), rubric, base)
+        chosen = read_scenario(SheetReader(tables[SCENARIO], rubric, found), rubric, base)
 
     if found.has_errors or chosen is None:
         return None

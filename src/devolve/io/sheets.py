@@ -18,7 +18,7 @@ from devolve.core.domain import Neighbourhood, Priorities, Service
 from devolve.core.problems import ProblemCode
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
-from devolve.core.terms import BENEFITS, CRITERIA, STAGES, ServiceType, Stage
+from devolve.core.terms import BENEFITS, CRITERIA, STAGES, Kind, ServiceType, Stage
 from devolve.io import cells
 from devolve.io.cells import CellError
 from devolve.io.columns import (
@@ -33,16 +33,14 @@ from devolve.io.columns import (
     normalise_header,
 )
 from devolve.io.findings import Findings
-from devolve.io.grid import Table
+from devolve.io.grid import Table, cell_ref
 from devolve.io.settings import GivenSetting, apply_settings
 
 COST_SHARE_TOLERANCE = 0.005
 """How far nine given cost shares may stray from adding up to 1 (rounding in a spreadsheet)."""
 
-FORMULA_HINT = (
-    "; this workbook has formulas, and a formula's value is only stored when a spreadsheet "
-    "program saves the file: open and save it, or paste the values"
-)
+UNSAVED_EXPECTED = ("the formula's value: open the file in Excel or LibreOffice and save it, or paste the "
+                    "values over the formulas")
 
 
 @dataclass
@@ -58,17 +56,31 @@ class Row:
 class SheetReader:
     """Matches a sheet's headers to its columns and converts its cells, collecting problems."""
 
-    def __init__(self, table: Table, rubric: Rubric, found: Findings, formula_hint: str = ""):
+    def __init__(self, table: Table, rubric: Rubric, found: Findings):
         self.sheet = table.sheet
         self.table = table
         self.found = found
         self.rubric = rubric
-        self.formula_hint = formula_hint
         self.columns = {c.key: c for c in COLUMNS[table.sheet]}
         self.index: dict[str, int] = {}
         self.header_text: dict[str, str] = {}
         self.extras: list[tuple[str, int]] = []
         self.ok = self._match_headers()
+        self._flag_unsaved_formulas()
+
+    def _flag_unsaved_formulas(self) -> None:
+        """Every formula whose value was never saved is an error naming its cell: read as blank it
+        would silently take a default (a budget, volunteer hours) the user never chose."""
+        names = {i: key for key, i in self.index.items()} | {i: name for name, i in self.extras}
+        for (number, i), formula in sorted(self.table.unsaved.items()):
+            column = self.column_name(names[i]) if names.get(i) in self.columns else names.get(i)
+            self.found.add(
+                ProblemCode.FORMULA_UNSAVED,
+                f"cell {cell_ref(number, i + 1)} holds {formula} but no value: the file was written by a program "
+                "that does not calculate, so devolve cannot know what it comes to",
+                sheet=self.sheet, row=number, column=column or f"column {cell_ref(1, i + 1)[:-1]}",
+                expected=UNSAVED_EXPECTED,
+            )
 
     def _match_headers(self) -> bool:
         from openpyxl.utils import get_column_letter
@@ -76,6 +88,9 @@ class SheetReader:
         lookup = header_lookup(COLUMNS[self.sheet])
         width = max([len(self.table.headers)] + [len(v) for _, v in self.table.rows])
         headers = list(self.table.headers) + [None] * (width - len(self.table.headers))
+        used = {i for _, values in self.table.rows for i, v in enumerate(values) if not cells.is_blank(v)}
+        used |= {i for _, i in self.table.unsaved}
+        at = self.table.header_row
         ok = True
         extra_names: dict[str, int] = {}
         # A column headed with the exact name wins; an alias beside it is just another column.
@@ -83,6 +98,8 @@ class SheetReader:
         for i, raw in enumerate(headers):
             letter = get_column_letter(i + 1)
             written = cells.text(raw)
+            if written is None and i not in used:
+                continue  # an empty column: to the left of a table that starts in column B, or a gap
             normal = normalise_header(written) if written else ""
             key = lookup.get(normal)
             if key in exact and normal != key:
@@ -93,7 +110,7 @@ class SheetReader:
                     self.found.add(
                         ProblemCode.COLUMN_DUPLICATE,
                         f"columns {get_column_letter(self.index[key] + 1)} and {letter} are both '{key}'",
-                        sheet=self.sheet, row=1, column=written, value=written,
+                        sheet=self.sheet, row=at, column=written, value=written,
                         expected=f"one '{key}' column",
                     )
                     continue
@@ -107,7 +124,7 @@ class SheetReader:
                     ProblemCode.COLUMN_DUPLICATE,
                     f"columns {get_column_letter(extra_names[name.lower()] + 1)} and {letter} have the "
                     "same header",
-                    sheet=self.sheet, row=1, column=name, value=written,
+                    sheet=self.sheet, row=at, column=name, value=written,
                     expected="a different header for each column",
                 )
                 continue
@@ -119,7 +136,7 @@ class SheetReader:
                 message = f"column {letter} has values but no header; they are kept as '{name}'"
             else:
                 message = "devolve does not use this column; its values are kept and written back unchanged"
-            self.found.add(ProblemCode.UNKNOWN_COLUMN, message, sheet=self.sheet, row=1, column=name,
+            self.found.add(ProblemCode.UNKNOWN_COLUMN, message, sheet=self.sheet, row=at, column=name,
                            value=written, expected="a documented column (see the README sheet)", warning=True)
         for col in self.columns.values():
             if col.required and col.key not in self.index:
@@ -128,7 +145,7 @@ class SheetReader:
                 self.found.add(
                     ProblemCode.COLUMN_MISSING,
                     f"the sheet has no '{col.key}' column (headers found: {found_headers})",
-                    sheet=self.sheet, row=1, column=col.key,
+                    sheet=self.sheet, row=at, column=col.key,
                     expected=f"a column headed '{col.key}': {meaning_text(col, self.rubric)}",
                 )
         return ok
@@ -144,12 +161,22 @@ class SheetReader:
                 raw = values[i] if i < len(values) else None
                 row.raw[key] = raw
                 col = self.columns[key]
+                if (number, i) in self.table.unsaved:
+                    row.ok = False  # already reported, cell by cell
+                    continue
                 if cells.is_blank(raw):
                     if col.required:
                         row.ok = False
-                        self.problem(row, key, ProblemCode.VALUE_MISSING, "a value is needed here" +
-                                     self.formula_hint, allowed_text(col, self.rubric) or meaning_text(col, self.rubric))
+                        self.problem(row, key, ProblemCode.VALUE_MISSING, "a value is needed here",
+                                     allowed_text(col, self.rubric) or meaning_text(col, self.rubric))
                     continue
+                failed = cells.error_value(raw)
+                if failed is not None:
+                    row.ok = False
+                    self.problem(row, key, failed.code, failed.message, failed.expected)
+                    continue
+                if col.kind == Kind.ID:
+                    self._name_invisible(row, key, raw)
                 try:
                     value = converters[key](raw)
                 except CellError as err:
@@ -160,10 +187,25 @@ class SheetReader:
                     row.values[key] = value
             for name, i in self.extras:
                 value = cells.plain(values[i]) if i < len(values) else None
+                failed = cells.error_value(value)
+                if failed is not None:
+                    self.found.add(failed.code, failed.message + "; devolve does not use this column, but keeps "
+                                   "the error as text", sheet=self.sheet, row=number, column=name, value=value,
+                                   expected=failed.expected, warning=True)
                 if value is not None:
                     row.extra[name] = value
             out.append(row)
         return out
+
+    def _name_invisible(self, row: Row, key: str, raw: Any) -> None:
+        """An id with invisible characters is read without them, and the user is told which:
+        'ASC05' and 'ASC05' with a zero-width space look the same but never match."""
+        hidden = cells.invisible(raw)
+        if hidden:
+            self.problem(row, key, ProblemCode.INVISIBLE_CHARACTER,
+                         f"the id holds an invisible character ({', '.join(hidden)}), often pasted from a web page "
+                         f"or an e-mail; devolve removed it and reads the id as '{cells.text(raw)}'",
+                         "the id typed without invisible characters", value=cells.text(raw), warning=True)
 
     def problem(self, row: Row, key: str, code: ProblemCode, message: str, expected: str | None,
                 *, value: Any = None, warning: bool = False) -> None:
@@ -226,7 +268,7 @@ def read_services(reader: SheetReader, rubric: Rubric) -> tuple[list[Service], s
     })
     if not rows:
         reader.found.add(ProblemCode.SHEET_EMPTY, "the Services sheet lists no services", sheet=SERVICES,
-                         row=2, expected="one row per service below the header row")
+                         row=reader.table.header_row + 1, expected="one row per service below the header row")
     known = rubric.outcomes
     by_key = {cells.choice_key(k): k for k in known} | {cells.choice_key(o.name): k for k, o in known.items()}
     first_row: dict[str, int] = {}
@@ -504,6 +546,14 @@ def read_scenario(reader: SheetReader, rubric: Rubric, base: Scenario) -> Scenar
         raw_key = values[reader.index["setting"]] if reader.index["setting"] < len(values) else None
         i = reader.index.get("value")
         raw_value = values[i] if i is not None and i < len(values) else None
+        if (number, i) in reader.table.unsaved or (number, reader.index["setting"]) in reader.table.unsaved:
+            continue  # reported cell by cell; the setting must not quietly keep its default
+        failed = cells.error_value(raw_value) or cells.error_value(raw_key)
+        if failed is not None:
+            column = value_column if cells.error_value(raw_value) else reader.column_name("setting")
+            reader.found.add(failed.code, failed.message, sheet=SCENARIO, row=number, column=column,
+                             value=raw_value if column == value_column else raw_key, expected=failed.expected)
+            continue
         key = cells.text(raw_key)
         if key is None:
             if not cells.is_blank(raw_value):
