@@ -17,6 +17,7 @@ from devolve.core.problems import InvalidInput
 COMMANDS: dict[str, str] = {
     "validate": "validate", "template": "template", "assess": "assess", "report": "report", "workspace": "workspace",
     "history": "history", "sensitivity": "robustness", "frontier": "robustness", "compare": "robustness",
+    "batch": "batch",
 }
 """Each command and the module in devolve.commands that holds it: a module of the command's own
 name has `add_parser(subparsers)` and `run(args) -> int`; one that holds several commands has

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
+from devolve.core.comparison import Comparison, CouncilResult, broken
 from devolve.core.domain import Assessment
 from devolve.core.plan import Obstacle, ObstacleKind, Plan, PlanStatus
 from devolve.core.problems import ProblemReport
@@ -399,3 +400,132 @@ def write_robustness_workbook(sheets, out: str | Path, *, charts=()) -> None:
     from devolve.present.robustness import BAND_COLOURS, BAND_COLUMN
 
     write_sheets(sheets, Path(out), colours={BAND_COLUMN: BAND_COLOURS}, charts=charts)
+
+
+# ------------------------------------------------------------------------ many councils at once
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xltx", ".xlsm", ".xltm", ".xls", ".xlsb", ".csv", ".ods")
+"""Files a batch hands to the reader: every kind of spreadsheet a council might send. The reader
+takes what it can and refuses the rest with the step that makes it readable (save as .xlsx), so
+such a file is listed as broken, with that step, rather than passed over in silence."""
+
+
+class Folder(NamedTuple):
+    """A folder's spreadsheets, by name, and the other files in it (left out, but named)."""
+
+    workbooks: tuple[Path, ...]
+    others: tuple[str, ...]
+
+
+def workbooks_in(folder: str | Path, *, leave_out: str | Path | None = None) -> Folder:
+    """The spreadsheets in ``folder`` (not its sub-folders), by name; hidden files, Excel's own
+    lock files (``~$name.xlsx``, there while a workbook is open) and ``leave_out`` (the
+    comparison being written) are passed over."""
+    folder = Path(folder)
+    skip = Path(leave_out).resolve() if leave_out is not None else None
+    workbooks, others = [], []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name.casefold()):
+        if path.name.startswith((".", "~$")) or not path.is_file() or (skip is not None and path.resolve() == skip):
+            continue
+        (workbooks if path.suffix.lower() in SPREADSHEET_SUFFIXES else others).append(path)
+    return Folder(tuple(workbooks), tuple(p.name for p in others))
+
+
+def plan_councils(files: Sequence[str | Path], *, rubric: PathLike | None = None, scenario: PathLike | None = None,
+                  workers: int | None = None, dask: str | None = None, progress: Count | None = None,
+                  arrived: Callable[[CouncilResult], None] | None = None) -> Comparison:
+    """Each workbook read, checked and planned as ``devolve assess`` would (the same rubric and
+    ``--scenario`` for all, the plan the same as a run of its own), then compared: on local
+    processes, or on the Dask cluster at ``dask``. A workbook that cannot be read is kept with its
+    problems, one whose scenario cannot be met with the reasons, and neither stops the others.
+    Each workbook travels to its worker as bytes, so a cluster need not see this machine's files;
+    the biggest start first. ``arrived`` hears each council's result as it comes."""
+    from devolve import scale
+    from devolve.assess.assemble import default_scenario
+    from devolve.core.comparison import compare_councils, council_names
+    from devolve.io.guard import MAX_FILE_BYTES
+
+    chosen = rubric_from(rubric)
+    shared: dict[str, Any] = {"rubric": chosen, "scenario": None}
+    if scenario is not None:  # checked once here, so a mistake in it is one message, not one per council
+        load_scenario_toml(scenario, chosen, default_scenario(chosen, ()))
+        shared["scenario"] = (_name_of(scenario), _bytes_of(scenario))
+    paths = [Path(f) for f in files]
+    names = council_names([p.name for p in paths])
+    results: list[CouncilResult | None] = [None] * len(paths)
+    pieces = []
+    for i, (path, council) in enumerate(zip(paths, names)):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = None
+        if size is None or size > MAX_FILE_BYTES:  # never loaded whole: the reader's guard says why, here
+            results[i] = broken(path.name, council, find_problems(path, chosen, display_name=path.name).problems)
+            if arrived is not None:
+                arrived(results[i])
+            continue
+        pieces.append((size, i, (council, path.name, path.read_bytes())))
+    pieces.sort(key=lambda p: -p[0])  # the biggest first, so no long plan starts last
+    used = 1 if dask else min(workers or scale.default_workers(), max(len(pieces), 1))
+    planned = scale.run_each(plan_council, [p for _, _, p in pieces], shared, workers=used, dask=dask,
+                             progress=progress, arrived=(lambda k, result: arrived(result)) if arrived else None)
+    for (_, i, _), result in zip(pieces, planned):
+        results[i] = result
+    return compare_councils([r for r in results if r is not None])
+
+
+def plan_council(state: dict[str, Any], council: str, file: str, content: bytes) -> CouncilResult:
+    """One council's workbook (its name and bytes) read, checked and planned, as ``devolve
+    assess`` does it, into the figures councils are compared by; run wherever :mod:`devolve.scale`
+    sends it, ``state`` holding the rubric and the scenario file (its name and bytes) if any."""
+    import tempfile
+    import time
+
+    from devolve.core.comparison import CouncilResult, council_figures
+    from devolve.core.problems import InvalidInput
+    from devolve.present.words import obstacle_lines
+
+    t0 = time.perf_counter()
+    rubric = state["rubric"]
+    with tempfile.TemporaryDirectory(prefix="devolve-batch-") as tmp:
+        path = Path(tmp) / Path(file).name
+        path.write_bytes(content)
+        try:
+            assessment, warnings = read_assessment(path, rubric, display_name=file)
+            if state.get("scenario") is not None:
+                name, text = state["scenario"]
+                given = Path(tmp) / "scenario" / name
+                given.parent.mkdir()
+                given.write_bytes(text)
+                assessment = assessment.replace(scenario=load_scenario_toml(given, rubric, assessment.scenario))
+        except InvalidInput as exc:
+            return broken(file, council, exc.report.problems)
+    try:
+        plan = plan_and_explain(assessment, price_of_uniformity=False)
+    except CannotPlan:
+        return CouncilResult(council=council, file=file, problems=warnings,
+                             why_no_plan=("it has no Neighbourhoods sheet (or it is empty); the plan needs at least "
+                                          "one neighbourhood",))
+    except Exception as exc:  # a bug in devolve on one council must not lose every other council's plan
+        return CouncilResult(council=council, file=file, problems=warnings, why_no_plan=(
+            f"devolve failed on this workbook ({type(exc).__name__}: {exc}): a bug in devolve, not in the file; "
+            f"devolve assess {file} with DEVOLVE_DEBUG=1 shows the details for a report",))
+    return CouncilResult(council=council, file=file, problems=warnings,
+                         figures=council_figures(assessment, plan, seconds=time.perf_counter() - t0),
+                         why_no_plan=tuple(obstacle_lines(assessment, plan)) if plan.diagnosis else ())
+
+
+def _name_of(path: PathLike) -> str:
+    return Path(str(path)).name if not isinstance(path, Traversable) else path.name
+
+
+def _bytes_of(path: PathLike) -> bytes:
+    return Path(path).read_bytes() if isinstance(path, (str, Path)) else path.read_bytes()
+
+
+def write_comparison_workbook(sheets, out: str | Path, *, heat=(), charts=()) -> None:
+    """The comparison of many councils as one workbook, written by the io layer as every
+    workbook devolve writes is: its heat grid shaded, its bar charts beside their table."""
+    from devolve.io.comparison_xlsx import write_comparison
+
+    write_comparison(sheets, Path(out), heat=heat, charts=charts)
