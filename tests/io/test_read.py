@@ -98,7 +98,7 @@ def test_wrong_file_type(tmp_path, rubric):
     path = tmp_path / "inventory.pdf"
     path.write_bytes(b"%PDF-1.7 not a workbook")
     p = only(find_problems(path, rubric), ProblemCode.FILE_NOT_WORKBOOK)
-    assert p.file == "inventory.pdf" and ".xlsx or .csv" in p.expected
+    assert p.file == "inventory.pdf" and ".xlsx, .ods or .csv" in p.expected
 
 
 def test_empty_file(tmp_path, rubric):

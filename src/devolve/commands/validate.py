@@ -18,10 +18,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser(
         "validate",
         help="check an input workbook or CSV and list every problem in it",
-        description="Check an input workbook (.xlsx) or service list (.csv) against the rubric and "
+        description="Check an input workbook (.xlsx or .ods) or service list (.csv) against the rubric and "
         "list every problem: sheet, row, column, the value found and what was expected.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="the .xlsx or .csv file to check")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the .xlsx, .ods or .csv file to check")
     parser.add_argument("--rubric", type=Path, metavar="RUBRIC.toml",
                         help="score against this rubric instead of the default")
     parser.add_argument("--csv-report", type=Path, metavar="OUT.csv",

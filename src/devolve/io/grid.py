@@ -86,13 +86,14 @@ def read_xlsx(path: Path, found: Findings) -> dict[str, Table] | None:
             def sheet(title: str, name: str) -> RawSheet | None:
                 return _xlsx_sheet(workbook[title], name, found)
 
-            return _tables(list(workbook.sheetnames), sheet, found)
+            return tables_of(list(workbook.sheetnames), sheet, found)
         finally:
             workbook.close()
 
 
-def _tables(titles: list[str], open_sheet: Any, found: Findings) -> dict[str, Table]:
-    """The sheets devolve reads, found by name whatever their case and spacing."""
+def tables_of(titles: list[str], open_sheet: Any, found: Findings) -> dict[str, Table]:
+    """The sheets devolve reads, found by name whatever their case and spacing; ``open_sheet(title,
+    sheet)`` gives a sheet's raw rows (or None, having said why it cannot)."""
     by_name = {normalise_header(t): t for t in titles}
     if normalise_header(SERVICES) not in by_name:
         found.add(

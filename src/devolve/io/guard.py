@@ -1,6 +1,6 @@
 """Refusing dangerous or hopeless files before any parser sees them.
 
-An xlsx file is a zip of XML parts. A 1 MB upload can declare hundreds of megabytes inside
+An xlsx (or LibreOffice .ods) file is a zip of XML parts. A 1 MB upload can declare hundreds of megabytes inside
 (a zip bomb) and keep openpyxl busy for minutes; an XML part can declare entities that expand
 without end; a workbook can carry macros. Everything here looks only at the zip's directory
 and streams raw bytes with fixed limits, so a hostile file is refused in well under a second
@@ -31,11 +31,12 @@ MAX_COLUMNS = 200
 WORKBOOK_SUFFIXES = (".xlsx", ".xltx")
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 CSV_SUFFIXES = (".csv",)
-ODS_SUFFIXES = (".ods", ".fods", ".ots")
-ODS_SAVE_AS = ("an .xlsx workbook: in LibreOffice Calc choose File > Save As..., set 'File type' to "
-               "'Excel 2007-365 (.xlsx)', click Save, then 'Use Excel 2007-365!' (in Google Sheets: "
-               "File > Download > Microsoft Excel (.xlsx))")
-"""The exact steps that turn an OpenDocument spreadsheet into a workbook devolve reads."""
+ODS_SUFFIXES = (".ods", ".ots")
+FLAT_ODS_SUFFIXES = (".fods",)
+ODS_SAVE_AS = ("an .xlsx or .ods file: in LibreOffice Calc choose File > Save As..., set 'File type' to "
+               "'Excel 2007-365 (.xlsx)', click Save, then 'Use Excel 2007-365!'")
+"""The exact steps that turn a spreadsheet devolve cannot read into one it can."""
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -58,7 +59,7 @@ class Checked:
     """What the guard learned: how to read the file, or the problems that stop it being read."""
 
     kind: str | None
-    """'xlsx' or 'csv' when the file may be read; None when it must not."""
+    """'xlsx', 'ods' or 'csv' when the file may be read; None when it must not."""
     problems: tuple[Problem, ...] = ()
     has_formulas: bool = False
     """Some worksheet holds a formula: a blank cell may be a formula whose value was never saved."""
@@ -88,15 +89,15 @@ def check_file(path: str | Path, name: str | None = None) -> Checked:
     if suffix == ".xls":
         return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is the old Excel 97-2003 format",
                       "an .xlsx workbook: save a copy as 'Excel Workbook (*.xlsx)'")
-    if suffix in ODS_SUFFIXES:
-        return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is a LibreOffice Calc or OpenDocument spreadsheet "
-                      f"({suffix}), which devolve does not read", ODS_SAVE_AS)
+    if suffix in FLAT_ODS_SUFFIXES:
+        return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is a flat (uncompressed XML) OpenDocument "
+                      "spreadsheet, which devolve does not read", ODS_SAVE_AS)
     if suffix == ".xlsb":
         return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is a binary Excel workbook",
                       "an .xlsx workbook: save a copy as 'Excel Workbook (*.xlsx)'")
-    if suffix not in WORKBOOK_SUFFIXES + CSV_SUFFIXES:
-        return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"devolve reads Excel workbooks and CSV files, not "
-                      f"'{suffix or 'files without an extension'}'", "an .xlsx or .csv file")
+    if suffix not in WORKBOOK_SUFFIXES + ODS_SUFFIXES + CSV_SUFFIXES:
+        return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"devolve reads Excel workbooks, LibreOffice spreadsheets and "
+                      f"CSV files, not '{suffix or 'files without an extension'}'", "an .xlsx, .ods or .csv file")
     if size == 0:
         return refuse(ProblemCode.FILE_EMPTY, "the file is empty (0 bytes)", "a workbook with a Services sheet")
     if size > MAX_FILE_BYTES:
@@ -107,6 +108,8 @@ def check_file(path: str | Path, name: str | None = None) -> Checked:
         head = fh.read(8192)
     if suffix in CSV_SUFFIXES:
         return _check_csv(head, name)
+    if suffix in ODS_SUFFIXES:
+        return _check_ods(path, head, name)
     return _check_workbook(path, head, name)
 
 
@@ -179,6 +182,66 @@ def _check_workbook(path: Path, head: bytes, name: str) -> Checked:
                               "reader", "a workbook saved by a spreadsheet program")
             has_formulas = has_formulas or formulas
     return Checked("xlsx", has_formulas=has_formulas)
+
+
+def _check_ods(path: Path, head: bytes, name: str) -> Checked:
+    """The same limits as a workbook's (size, zip directory, zip bombs, DOCTYPEs and entities in
+    any XML part), for LibreOffice's own format, and no macros or password."""
+    def refuse(code: ProblemCode, message: str, expected: str = ODS_SAVE_AS) -> Checked:
+        return Checked(None, (Problem(code, message, file=name, expected=expected),))
+
+    if not head.startswith(_ZIP_MAGIC):
+        return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"this is {_sniff(head)} renamed .ods, not a spreadsheet")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return refuse(ProblemCode.FILE_NOT_WORKBOOK, "the spreadsheet is damaged (its zip directory cannot be read)")
+    with archive:
+        infos = archive.infolist()
+        trouble = _package_trouble(infos, "spreadsheet")
+        if trouble:
+            return refuse(*trouble)
+        names = {i.filename.lower(): i for i in infos}
+        mimetype = b""
+        if "mimetype" in names:
+            try:
+                with archive.open(names["mimetype"]) as part:
+                    mimetype = part.read(200).strip()
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                return refuse(ProblemCode.FILE_NOT_WORKBOOK, "the spreadsheet is damaged (its type cannot be read)")
+        if mimetype != _ODS_MIMETYPE or "content.xml" not in names:
+            what = "an OpenDocument text or presentation file" if mimetype.startswith(b"application/vnd.oasis") \
+                else "a zip archive"
+            return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"this is {what}, not a spreadsheet")
+        if any(n.startswith(("basic/", "scripts/")) for n in names):
+            return refuse(ProblemCode.FILE_MACROS, "the spreadsheet contains macros, which devolve never opens")
+        for info in infos:
+            if not info.filename.lower().endswith(_XML_SUFFIXES):
+                continue
+            try:
+                unsafe, _ = _scan_part(archive, info, False, False)
+                encrypted = info.filename.lower() == "meta-inf/manifest.xml" and _mentions_encryption(archive, info)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                return refuse(ProblemCode.FILE_NOT_WORKBOOK, f"part '{info.filename}' of the spreadsheet is damaged")
+            if unsafe:
+                return refuse(ProblemCode.FILE_XML_UNSAFE, f"part '{info.filename}' declares a DOCTYPE or XML "
+                              "entities, which LibreOffice never writes and which can be used to attack a reader",
+                              "a spreadsheet saved by a spreadsheet program")
+            if encrypted:
+                return refuse(ProblemCode.FILE_NOT_WORKBOOK, "the spreadsheet is password-protected",
+                              "remove the password (File > Properties > Security), or save a copy as .xlsx")
+    return Checked("ods")
+
+
+def _mentions_encryption(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """LibreOffice's manifest names the encryption of each part of a password-protected file."""
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            if b"encryption-data" in tail + chunk:
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _package_trouble(infos: list[zipfile.ZipInfo], noun: str) -> tuple[ProblemCode, str] | None:

@@ -21,6 +21,7 @@ from devolve.io.columns import ACTIVITIES, NEIGHBOURHOODS, PRIORITIES, SCENARIO,
 from devolve.io.findings import Findings, shorten
 from devolve.io.grid import Table, read_csv, read_xlsx
 from devolve.io.guard import check_file
+from devolve.io.ods import read_ods
 from devolve.io.resources import sample_file
 from devolve.io.sheets import (
     SheetReader,
@@ -37,7 +38,7 @@ from devolve.io.toml import load_rubric
 def read_assessment(
     path: str | Path, rubric: Rubric | None = None, *, display_name: str | None = None
 ) -> tuple[Assessment, ProblemReport]:
-    """Read an input workbook (.xlsx) or service list (.csv) into a validated assessment.
+    """Read an input workbook (.xlsx or LibreOffice's .ods) or service list (.csv) into a validated assessment.
 
     Returns the assessment and a report of warnings. Raises :class:`InvalidInput` carrying
     every error and warning found when the file cannot become an assessment.
@@ -53,6 +54,8 @@ def read_assessment(
             tables = read_csv(Path(path), found)
         elif checked.kind == "xlsx":
             tables = read_xlsx(Path(path), found)
+        elif checked.kind == "ods":
+            tables = read_ods(Path(path), found)
         else:
             tables = None
         if tables is not None:
