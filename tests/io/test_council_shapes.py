@@ -103,6 +103,14 @@ def test_headers_below_twenty_blank_rows_are_not_guessed(workbook, rubric):
     assert p.row == 25 and "first 20 rows" in p.message
 
 
+def test_a_scenario_sheet_without_headers_is_not_read_from_a_row_that_names_one_column(workbook, rubric):
+    """'name' is both a setting and another name for the setting column: that row alone is no header."""
+    put(workbook["Services"], 1, 1, [SERVICE_HEADERS, *SERVICES])
+    put(workbook.create_sheet("Scenario"), 1, 1, [["transition_budget", 250_000], ["name", "Budget 2026"]])
+    p = one(find_problems(workbook.save_to(), rubric), ProblemCode.COLUMN_MISSING)
+    assert (p.sheet, p.row, p.column) == ("Scenario", 1, "setting")
+
+
 def test_a_csv_with_a_title_line(tmp_path, rubric):
     path = tmp_path / "services.csv"
     lines = [TITLE, "", ",".join(SERVICE_HEADERS), *(",".join("" if v is None else str(v) for v in r) for r in SERVICES)]
@@ -397,3 +405,18 @@ def test_a_flat_ods_or_a_renamed_file_is_refused_with_the_save_as_steps(tmp_path
     renamed = tmp_path / "council.ods"
     renamed.write_bytes(b"%PDF-1.7")
     assert "a PDF document" in one(find_problems(renamed, rubric), ProblemCode.FILE_NOT_WORKBOOK).message
+
+
+# --------------------------------------------------------------------------- text that looks like a formula
+
+
+def test_text_that_looks_like_a_formula_reads_as_typed_without_an_apostrophe(workbook, rubric):
+    """Excel keeps a typed '=Friends of the park' as text with its quote prefix, not in the value;
+    an earlier devolve wrote the quote into the text. Both read as the user typed it."""
+    rows = [list(r) for r in SERVICES]
+    rows[0][1], rows[1][1] = "=Friends of the park", "'-Community meals"
+    put(workbook["Services"], 1, 1, [SERVICE_HEADERS, *rows])
+    typed = workbook["Services"]["B2"]
+    typed.data_type, typed.quotePrefix = "s", True
+    assessment, _ = read_assessment(workbook.save_to(), rubric)
+    assert [s.name for s in assessment.services[:2]] == ["=Friends of the park", "-Community meals"]

@@ -65,7 +65,7 @@ class Problem:
     file: str | None = None
     sheet: str | None = None
     row: int | None = None
-    """Row number as Excel shows it (the header is row 1)."""
+    """Row number as the spreadsheet shows it (the first row is row 1, wherever the headers are)."""
     column: str | None = None
     value: Any = None
     expected: str | None = None

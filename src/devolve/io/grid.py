@@ -282,10 +282,11 @@ def _chain(first: list[tuple[int, tuple[Any, ...]]], rest: Iterator[tuple[int, S
 
 
 def _header_index(sheet: str, top: list[tuple[int, tuple[Any, ...]]]) -> int | None:
-    """The row among the first few that names most of the sheet's columns; failing that the
-    first non-blank row, so a sheet without known headers is still reported against them."""
+    """The row among the first few that names most of the sheet's columns, at least two of them
+    (one could be a value: a Scenario row 'name | Budget 2026' names the setting column); failing
+    that the first non-blank row, so a sheet without known headers is reported against them."""
     lookup = header_lookup(COLUMNS[sheet])
-    best, best_score = None, 0
+    best, best_score = None, 1
     for i, (_, values) in enumerate(top):
         names = {normalise_header(t) for t in map(cells.text, values) if t}
         score = len({lookup[n] for n in names if n in lookup})

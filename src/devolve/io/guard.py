@@ -77,9 +77,9 @@ def check_file(path: str | Path, name: str | None = None) -> Checked:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            return refuse(ProblemCode.FILE_UNREADABLE, "this is a folder, not a file", "an .xlsx or .csv file")
+            return refuse(ProblemCode.FILE_UNREADABLE, "this is a folder, not a file", "an .xlsx, .ods or .csv file")
     except FileNotFoundError:
-        return refuse(ProblemCode.FILE_UNREADABLE, "file not found", "an existing .xlsx or .csv file")
+        return refuse(ProblemCode.FILE_UNREADABLE, "file not found", "an existing .xlsx, .ods or .csv file")
     except OSError as exc:
         return refuse(ProblemCode.FILE_UNREADABLE, f"the file cannot be opened ({exc.strerror})")
 

@@ -88,7 +88,8 @@ class _Sheet:
             if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell") or col >= MAX_COLUMNS:
                 continue
             across = min(_count(cell, "number-columns-repeated"), MAX_COLUMNS - col)
-            value = _value(cell)
+            # a covered cell may keep a value LibreOffice hides under the merge: read what is shown
+            value = None if cell.tag == _TABLE + "covered-table-cell" else _value(cell)
             formula = cell.get(_TABLE + "formula")
             rows_spanned, cols_spanned = _count(cell, "number-rows-spanned"), _count(cell, "number-columns-spanned")
             if rows_spanned > 1 or cols_spanned > 1:
