@@ -110,3 +110,25 @@ def test_a_model_travels_to_a_worker_process_and_solves_the_same(model):
         there = pool.submit(solve, weighted).result()
     assert there.objective == pytest.approx(here.objective, abs=1e-9)
     assert there.decisions == here.decisions
+
+
+def test_new_scores_rewrite_only_the_balance_rows_and_equal_a_fresh_build(model):
+    """A sample of other scores splices new balance rows into the matrix; the result must be
+    the matrix a fresh build would make, row for row."""
+    from devolve.optimise.matrix import build_matrix, rebalanced
+    from devolve.optimise.robust import as_weights, draws
+
+    how = draws(model)
+    for i in range(3):
+        weights, scores = how.sample(7, i)
+        options = model.options.rescored(scores, model.rubric)
+        value = options.values(model.scenario.replace(weights=as_weights(weights)))
+        spliced = rebalanced(model.matrix, options, model.rubric, value)
+        fresh = build_matrix(options, model.scenario, model.rubric, value)
+        assert spliced is not None
+        for name in ("indptr", "indices", "data", "sense", "rhs"):
+            np.testing.assert_array_equal(getattr(spliced, name), getattr(fresh, name))
+        assert spliced.blocks == fresh.blocks
+        assert spliced.sense is model.matrix.sense  # what did not change is shared
+    # nothing to gain: no balance rows to write, so the matrix must be built again
+    assert rebalanced(model.matrix, model.options, model.rubric, np.zeros_like(model.value)) is None

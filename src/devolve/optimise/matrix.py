@@ -350,6 +350,37 @@ def _balance_rows(rows: _Rows, arr: OptionArrays, rubric: Rubric, gain: np.ndarr
     return True
 
 
+BALANCE = (Family.TOTAL_VALUE, Family.FAIR_SHARE, Family.CO_DELIVERY_SHARE)
+"""The families written in the options' values, added one after another."""
+
+
+def rebalanced(mat: ModelMatrix, arr: OptionArrays, rubric: Rubric, value: np.ndarray) -> ModelMatrix | None:
+    """``mat`` with its balance rows written again in new values, every other row shared: a
+    sample of other weights and scores costs a few new rows, not a new matrix (a tenth of the
+    time on the sample). None where the balance rows would change in number (when nothing could
+    gain, or co-delivery could gain nothing): then the matrix must be built again."""
+    old = [mat.blocks[f] for f in BALANCE if f in mat.blocks]
+    if not old or not mat.n_v:
+        return None
+    rows = _Rows()
+    rows.n = old[0].start
+    if not _balance_rows(rows, arr, rubric, np.maximum(value, 0.0), mat.v0):
+        return None
+    if [(b.family, b.start, b.stop) for b in old] != [(b.family, b.start, b.stop) for b in rows.blocks.values()]:
+        return None
+    first, last = old[0].start, old[-1].stop
+    lo, hi = mat.indptr[first], mat.indptr[last]
+    counts = np.concatenate(rows.counts)
+    middle = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=middle[1:])
+    shift = middle[-1] - (hi - lo)
+    indptr = np.concatenate([mat.indptr[:first], lo + middle[:-1], mat.indptr[last:] + shift])
+    return dataclasses.replace(
+        mat, indptr=indptr,
+        indices=np.concatenate([mat.indices[:lo], np.concatenate(rows.cols), mat.indices[hi:]]),
+        data=np.concatenate([mat.data[:lo], np.concatenate(rows.vals), mat.data[hi:]]))
+
+
 def _several(rubric: Rubric, N: int) -> int:
     """How many neighbourhoods a devolved service must reach: the rubric's number, or all of them."""
     return min(rubric.partnerships.min_neighbourhoods_per_service, N)

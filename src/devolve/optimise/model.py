@@ -26,7 +26,7 @@ from devolve.core.limits import CATALOGUE, Family
 from devolve.core.rubric import Rubric
 from devolve.core.scenario import Scenario
 from devolve.core.terms import Benefit
-from devolve.optimise.matrix import EQ, GE, LE, ModelMatrix, build_matrix, limit_rhs
+from devolve.optimise.matrix import EQ, GE, LE, ModelMatrix, build_matrix, limit_rhs, rebalanced
 from devolve.optimise.options import OptionArrays, normalised_weights, option_arrays
 
 @dataclass(frozen=True, eq=False)
@@ -78,10 +78,13 @@ class DevolutionModel:
             weights = normalised_weights(scenario.weights)
             value = options.values(scenario)
         balanced = self.rubric.balance.fair_share > 0 or self.rubric.balance.co_delivery_share > 0
-        if _reshaped(old, scenario) or (revalued and balanced):
-            # the balance rows are written in the options' values, so new values need new rows
+        if _reshaped(old, scenario):
             matrix = build_matrix(options, scenario, self.rubric, value)
         else:
+            if revalued and balanced:
+                # the balance rows are written in the options' values, so new values need new rows
+                matrix = rebalanced(matrix, options, self.rubric, value) or build_matrix(
+                    options, scenario, self.rubric, value)
             for family in matrix.blocks:
                 setting = CATALOGUE[family].setting
                 if CATALOGUE[family].stretchable and getattr(scenario, setting) != getattr(old, setting):
