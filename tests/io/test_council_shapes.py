@@ -420,3 +420,12 @@ def test_text_that_looks_like_a_formula_reads_as_typed_without_an_apostrophe(wor
     typed.data_type, typed.quotePrefix = "s", True
     assessment, _ = read_assessment(workbook.save_to(), rubric)
     assert [s.name for s in assessment.services[:2]] == ["=Friends of the park", "-Community meals"]
+
+
+def test_a_damaged_ods_is_a_located_problem_not_a_traceback(tmp_path, rubric, devolve, capsys):
+    path = _ods(tmp_path / "cut.ods", (_CONTENT % _row(_text_cell("service_id")))[:-60])
+    p = one(find_problems(path, rubric), ProblemCode.FILE_UNREADABLE)
+    assert p.file == "cut.ods"
+    assert devolve(["validate", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err and "could not be read" in captured.out

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from devolve.core.problems import ProblemCode
 from devolve.io import cells
@@ -256,7 +257,7 @@ def table_of(sheet: str, raw: RawSheet, found: Findings) -> Table | None:
     _say_where_headers_are(sheet, top[:header_at], header_row, header, found)
     fill = _Filler(sheet, header_row, header, raw.merged, found)
     body: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in _chain(top[header_at + 1:], rows):
+    for number, values in itertools.chain(top[header_at + 1:], rows):
         if number > header_row + MAX_ROWS:
             found.add(
                 ProblemCode.SHEET_TOO_LARGE,
@@ -273,12 +274,6 @@ def table_of(sheet: str, raw: RawSheet, found: Findings) -> Table | None:
     fill.report()
     unsaved = {k: v for k, v in raw.unsaved.items() if k[0] >= header_row}
     return Table(sheet, header, tuple(body), header_row, unsaved)
-
-
-def _chain(first: list[tuple[int, tuple[Any, ...]]], rest: Iterator[tuple[int, Sequence[Any]]]
-           ) -> Iterator[tuple[int, Sequence[Any]]]:
-    yield from first
-    yield from rest
 
 
 def _header_index(sheet: str, top: list[tuple[int, tuple[Any, ...]]]) -> int | None:
