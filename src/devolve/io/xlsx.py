@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from devolve.core.plan import Fate
 from devolve.core.terms import Kind, Unit
@@ -70,11 +71,19 @@ OUTCOME_COLOURS: dict[str, Colours] = {"fate": FATE_COLOURS, "passes": PASS_COLO
 def save_atomically(workbook: Any, path: Path) -> None:
     """Save next to the target then rename, so a failed save never leaves half a file (any
     document with a ``save(path)``: a workbook, a Word document)."""
+    with replacing(path) as tmp:
+        workbook.save(tmp)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A file to write next to ``path`` that replaces it in one step once written: a process
+    killed part-way (or a failed write) leaves ``path`` as it was, never half a file."""
     fd, tmp = tempfile.mkstemp(suffix=path.suffix, prefix=".devolve-", dir=path.parent)
     os.close(fd)
     try:
-        workbook.save(tmp)
-        # mkstemp makes the file private; a saved workbook gets the mode any new file would
+        yield Path(tmp)
+        # mkstemp makes the file private; the new file gets the mode any new file would
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
