@@ -50,3 +50,24 @@ def keep_pages(pdf: Path, name: str, folder: Path, pages: int = 8) -> None:
     shutil.copy(pdf, Path(target) / f"{name}.pdf")
     for image in sorted(folder.glob(f"{name}-*.png")):
         shutil.copy(image, Path(target) / image.name)
+
+
+def soffice() -> str:
+    """LibreOffice, to make the real .ods files these tests read; skipped, saying why, without it."""
+    found = shutil.which("soffice")
+    if found is None:
+        reason = "making a real .ods file needs LibreOffice (apt-get install libreoffice-calc-nogui)"
+        if os.environ.get("DEVOLVE_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
+def saved_by_libreoffice(source: Path, kind: str, folder: Path) -> Path:
+    """``source`` opened and saved by LibreOffice Calc as ``kind`` (ods or xlsx), as a user would."""
+    out = folder / kind
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to",
+                    kind, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300)
+    saved = out / f"{source.stem}.{kind}"
+    assert saved.exists(), f"LibreOffice did not save {source.name} as .{kind}"
+    return saved

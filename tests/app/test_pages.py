@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from devolve.app.state import SAMPLE_NAME
 from devolve.core.terms import Criterion, Stage
 from devolve.usecases import ScoreEdit, Workspace
+from tests.libreoffice import saved_by_libreoffice
 
 PAGES = "src/devolve/app/pages"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,6 +70,15 @@ def test_a_good_upload_becomes_the_assessment_in_hand(app, sample_path):
     assert app.selectbox[0].value == "Client council"
     with Workspace() as ws:
         assert sorted(ws.names()) == sorted([SAMPLE_NAME, "Client council"])
+
+
+def test_a_libreoffice_ods_upload_reads_like_the_xlsx(app, sample_path, tmp_path):
+    """A council working in LibreOffice uploads its own .ods: the same sample, the same verdict."""
+    ods = saved_by_libreoffice(sample_path, "ods", tmp_path)
+    app.file_uploader[0].set_value(("client.ods", ods.read_bytes(),
+                                    "application/vnd.oasis.opendocument.spreadsheet")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("client.ods: valid" in s.value for s in app.success)
 
 
 def score_one(at: AppTest, level: int, rationale: str) -> AppTest:

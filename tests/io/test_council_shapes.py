@@ -3,9 +3,6 @@ made with openpyxl as Excel would save it, and what a council officer should be 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from devolve.core.problems import InvalidInput, Problem, ProblemCode, ProblemReport, Severity
 from devolve.io.columns import NEIGHBOURHOOD_COLUMNS, SERVICE_COLUMNS
 from devolve.io.read import find_problems, read_assessment
+from tests.libreoffice import saved_by_libreoffice
 
 SERVICE_HEADERS = [c.key for c in SERVICE_COLUMNS]
 NEIGHBOURHOOD_HEADERS = [c.key for c in NEIGHBOURHOOD_COLUMNS]
@@ -264,27 +262,6 @@ def test_validate_exits_2_on_a_council_shape_without_a_traceback(workbook, devol
 
 
 # --------------------------------------------------------------------------- LibreOffice's own format
-
-
-def soffice() -> str:
-    """LibreOffice, to make the real .ods files these tests read; skipped, saying why, without it."""
-    found = shutil.which("soffice")
-    if found is None:
-        reason = "making a real .ods file needs LibreOffice (apt-get install libreoffice-calc-nogui)"
-        if os.environ.get("DEVOLVE_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    return found
-
-
-def saved_by_libreoffice(source: Path, kind: str, folder: Path) -> Path:
-    """``source`` opened and saved by LibreOffice Calc as ``kind`` (ods or xlsx), as a user would."""
-    out = folder / kind
-    subprocess.run([soffice(), f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to",
-                    kind, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300)
-    saved = out / f"{source.stem}.{kind}"
-    assert saved.exists(), f"LibreOffice did not save {source.name} as .{kind}"
-    return saved
 
 
 @pytest.fixture(scope="module")

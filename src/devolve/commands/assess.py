@@ -11,7 +11,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from devolve.commands.output import Progress, cannot_write, refuse_output
+from devolve.commands.output import INPUT_FILE, Progress, cannot_write, refuse_output
 from devolve.commands.report import add_details_options, template_trouble, write_report_file
 
 
@@ -24,8 +24,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
             "(the assessment sheets plus Plan, Decisions, Limits, Neighbourhoods summary and Retained)."
         ),
     )
-    p.add_argument("file", nargs="?", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv); with "
-                   "--workspace, or the name of an assessment kept there")
+    p.add_argument("file", nargs="?", metavar="FILE", help=INPUT_FILE + "; with --workspace, or the name of an assessment kept there")
     p.add_argument("--scenario", help="scenario settings (.toml) overriding the workbook's Scenario sheet")
     p.add_argument("--rubric", help="rubric file (.toml); default: the default rubric devolve ships with")
     p.add_argument("--out", help="where to write the plan workbook (.xlsx)")

@@ -10,6 +10,10 @@ import time
 from pathlib import Path
 
 
+INPUT_FILE = "service workbook (.xlsx, or LibreOffice's .ods) or Services sheet (.csv)"
+"""What a command's FILE may be, said the same way by every command."""
+
+
 def refuse_output(out: Path, force: bool, what: str, suffix: str = ".xlsx") -> bool:
     """Print why ``out`` may not be written and return True; nothing the user has is overwritten."""
     if out.suffix.lower() != suffix:

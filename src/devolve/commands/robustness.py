@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from devolve.commands.output import Progress, cannot_write, refuse_output, whole_number
+from devolve.commands.output import INPUT_FILE, Progress, cannot_write, refuse_output, whole_number
 
 SAMPLES = 1000
 """Acceptability samples unless --samples says: each share then within about ±3 percentage points."""
@@ -57,7 +57,7 @@ def add_sensitivity_parser(sub) -> argparse.ArgumentParser:
                      "the plan again under many random weights (and scores) to see how often each decision is "
                      "chosen: the robust core, the contested decisions and the activities never chosen."),
     )
-    p.add_argument("file", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
+    p.add_argument("file", metavar="FILE", help=INPUT_FILE)
     p.add_argument("--samples", type=whole_number(1, "samples"), default=SAMPLES, metavar="N",
                    help=f"how many times to make the plan again (default: {SAMPLES})")
     p.add_argument("--seed", type=whole_number(0, "a seed"), default=0, metavar="S",
@@ -81,7 +81,7 @@ def add_frontier_parser(sub) -> argparse.ArgumentParser:
                      "limit lifted, and show the plan's value against it, which decisions enter at each step and "
                      "where returns fall away."),
     )
-    p.add_argument("file", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
+    p.add_argument("file", metavar="FILE", help=INPUT_FILE)
     p.add_argument("--limit", choices=tuple(LIMITS_BY_WORD), default="transition",
                    help="the limit to vary: the one-off transition budget or the contingency reserve "
                         "(default: transition)")
@@ -100,7 +100,7 @@ def add_compare_parser(sub) -> argparse.ArgumentParser:
         description=("Plan the workbook under each scenario file and show them side by side (value, money, "
                      "residents, volunteer hours, binding limits) with every decision that differs."),
     )
-    p.add_argument("file", metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
+    p.add_argument("file", metavar="FILE", help=INPUT_FILE)
     p.add_argument("--scenario", action="append", default=[], metavar="S.toml",
                    help="a scenario file (.toml); give two or more")
     _common(p, scenario=False)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from devolve.commands.output import cannot_write, refuse_output
+from devolve.commands.output import INPUT_FILE, cannot_write, refuse_output
 from devolve.commands.report import add_details_options, template_trouble, write_report_file
 
 WORKSPACE_HELP = ("the workspace: a file path, or a URL such as postgresql://user@server/devolve "
@@ -39,7 +39,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     listing.set_defaults(act=_list)
 
     imp = actions.add_parser("import", help="keep a workbook as a new assessment")
-    imp.add_argument("file", type=Path, metavar="FILE", help="service workbook (.xlsx) or Services sheet (.csv)")
+    imp.add_argument("file", type=Path, metavar="FILE", help=INPUT_FILE)
     named = imp.add_mutually_exclusive_group()
     named.add_argument("--name", help="what to call it in the workspace (default: the file's name)")
     named.add_argument("--into", metavar="NAME", help="bring a revised workbook's changes into the assessment NAME "

@@ -31,7 +31,7 @@ if picked != chosen:
 with st.expander("Start a new assessment from a workbook", expanded=False):
     st.download_button("Download the blank template (.xlsx)", files.blank_template(), "devolve-template.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    upload = st.file_uploader("Service workbook (.xlsx) or Services sheet (.csv)", type=["xlsx", "csv"])
+    upload = st.file_uploader("Service workbook (.xlsx or .ods) or Services sheet (.csv)", type=["xlsx", "ods", "csv"])
     if upload is not None:
         content = upload.getvalue()
         report = files.problems_in(upload.name, files.digest(content), content)
