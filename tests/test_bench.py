@@ -46,3 +46,26 @@ def test_workspace_times_keeping_and_reading_back(capsys):
     text = capsys.readouterr().out
     assert "sample (49 services x 14 neighbourhoods): import" in text and "S (40 services" in text
     assert "x reading its workbook" in text
+
+
+@pytest.mark.slow
+def test_batch_times_one_worker_against_two_on_councils_of_mixed_sizes(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "BATCH_SIZES", ((6, 3), (4, 2)))
+    assert bench.main(["--batch", "--councils", "3", "--workers", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "3 synthetic councils (6 x 3, 4 x 2, 6 x 3 services x neighbourhoods), 3 planned (" in text
+    assert "councils a minute per worker" in text and "speed-up" in text and "efficiency" in text
+    assert "the same plans on both: yes" in text
+
+
+def test_batch_reports_ratios_that_follow_from_its_timings(monkeypatch):
+    """The ratios are worked out from the two runs' seconds, whatever they were."""
+    from devolve import usecases
+    from devolve.core.comparison import compare_councils
+
+    seconds = iter([0.0, 12.0, 12.0, 20.0])  # one worker 12 s, two workers 8 s
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: next(seconds))
+    monkeypatch.setattr(usecases, "plan_councils", lambda files, **how: compare_councils([]))
+    r = bench.batch(councils=2, workers=2, sizes=((3, 2),))
+    assert (r["one_worker_seconds"], r["many_workers_seconds"]) == (12.0, 8.0)
+    assert (r["speed_up"], r["efficiency"]) == (1.5, 0.75) and r["same_answers"]

@@ -20,6 +20,12 @@ and one full plan with its explanation.
 stability, ``--samples`` acceptability samples on ``--workers`` processes, the frontier, and a
 warm-started LP relaxation against a cold one.
 
+``--batch`` times ``devolve batch`` (:func:`devolve.usecases.plan_councils`) on a folder of
+``--councils`` synthetic councils of mixed sizes (:data:`BATCH_SIZES`, in turn): once on one worker
+and once on ``--workers`` local processes (two by default), or on the Dask cluster at ``--dask``,
+and prints the councils planned a minute per worker on each, how the second scales against the
+first as ratios, and whether the two comparisons agree.
+
 ``--workspace [URL]`` times the workspace instead: keeping the sample and the council of
 ``--scale`` (a 700-service council at L) as new assessments, reading them back, one score
 entered, and an export to a workbook, against reading the same council from its workbook
@@ -190,6 +196,71 @@ def robustness(samples: int = 1000, workers: int | None = None, seed: int = 0) -
     return out
 
 
+BATCH_SIZES = ((30, 10), (8, 4), (12, 6), (20, 8), (40, 12), (10, 4))
+"""Services × neighbourhoods of the councils in ``--batch``'s folder, taken in turn: from a
+district's handful of services to the benchmark's S."""
+
+
+def batch(councils: int = 6, workers: int = 2, dask: str | None = None, seed: int = 0,
+          sizes: tuple[tuple[int, int], ...] | None = None) -> dict:
+    """Seconds to plan a folder of ``councils`` synthetic councils (their sizes taken in turn from
+    ``sizes``, each written to a workbook) on one worker, then on ``workers`` local processes or
+    the Dask cluster at ``dask``: councils a minute per worker on each, the speed-up and the
+    efficiency (the speed-up over the workers) as ratios, and whether both gave the same plans. A
+    council stopped at its time limit is counted: it takes the limit however many workers there
+    are, and the bound it proves in that time depends on how busy the machine is, so for it the
+    same plan is asked for, not the same bound."""
+    from devolve.core.comparison import Outcome
+    from devolve.core.plan import PlanStatus
+    from devolve.usecases import plan_councils, workbooks_in
+
+    sizes = sizes or BATCH_SIZES
+    chosen = [sizes[i % len(sizes)] for i in range(councils)]
+    out: dict = {"councils": councils, "sizes": [f"{s} x {h}" for s, h in chosen],
+                 "engine": f"Dask cluster at {dask}" if dask else f"{workers} local processes"}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (services, hoods) in enumerate(chosen):
+            write_workbook(synthetic_assessment(services, hoods, seed=seed + i), Path(tmp) / f"council-{i + 1:02d}.xlsx")
+        files = workbooks_in(tmp).workbooks
+        runs = {}
+        for label, how in (("one", {"workers": 1}), ("many", {"dask": dask} if dask else {"workers": workers})):
+            t = time.perf_counter()
+            comparison = plan_councils(files, **how)
+            runs[label] = (time.perf_counter() - t, comparison)
+    many = workers if not dask else None
+    one_seconds, one = runs["one"]
+    many_seconds, other = runs["many"]
+    planned = one.counted(Outcome.PLANNED)
+    out.update({
+        "planned": planned,
+        "one_worker_seconds": round(one_seconds, 1),
+        "many_workers_seconds": round(many_seconds, 1),
+        "workers": many,
+        "work_seconds": round(sum(r.figures.seconds for r in one.results if r.figures), 1),
+        "one_worker_councils_a_minute": round(60 * planned / one_seconds, 2),
+        "many_councils_a_minute_per_worker": round(60 * planned / many_seconds / many, 2) if many else None,
+        "speed_up": round(one_seconds / many_seconds, 2),
+        "efficiency": round(one_seconds / many_seconds / many, 2) if many else None,
+        "stopped_at_time_limit": sum(1 for r in one.results if r.figures and r.figures.status == PlanStatus.FEASIBLE),
+        "same_answers": _figures_of(one) == _figures_of(other),
+    })
+    return out
+
+
+def _figures_of(comparison) -> list:
+    """Every council's figures but the seconds it took (which differ from run to run) and, for a
+    plan stopped at its time limit, the bound and gap it reached in that time."""
+    from dataclasses import replace
+
+    from devolve.core.plan import PlanStatus
+
+    def kept(f):
+        f = replace(f, seconds=0.0)
+        return replace(f, best_bound=None, gap=None) if f.status == PlanStatus.FEASIBLE else f
+
+    return [(r.council, r.outcome, kept(r.figures) if r.figures else None) for r in comparison.results]
+
+
 def _decisions(plan) -> set[tuple[str, str, str]]:
     return {(x.activity_id, x.neighbourhood_id, x.configuration) for x in plan.decisions}
 
@@ -256,8 +327,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="runs of each step timed by --workspace")
     parser.add_argument("--robustness", action="store_true",
                         help="time the robustness analysis of the bundled sample instead (--samples, default 1000)")
-    parser.add_argument("--workers", type=int, help="processes for --robustness (default: one per core)")
+    parser.add_argument("--workers", type=int,
+                        help="processes for --robustness (default: one per core) or --batch (default: 2)")
+    parser.add_argument("--batch", action="store_true",
+                        help="time devolve batch on a folder of synthetic councils of mixed sizes instead, on one "
+                             "worker and on --workers (or --dask)")
+    parser.add_argument("--councils", type=int, default=6, help="councils in --batch's folder (default 6)")
+    parser.add_argument("--dask", metavar="ADDRESS", help="for --batch: the Dask scheduler to compare one worker with")
     args = parser.parse_args(argv)
+    if args.batch:
+        r = batch(args.councils, args.workers or 2, args.dask, args.seed)
+        if args.json:
+            print(json.dumps(r, indent=2))
+            return 0
+        print(f"{r['councils']} synthetic councils ({', '.join(r['sizes'])} services x neighbourhoods), "
+              f"{r['planned']} planned ({r['stopped_at_time_limit']} stopped at the time limit); "
+              f"{r['work_seconds']:.1f} s of reading and planning in all")
+        print(f"  one worker: {r['one_worker_seconds']:.1f} s, {r['one_worker_councils_a_minute']:.2f} councils a minute")
+        if r["workers"]:
+            print(f"  {r['workers']} workers: {r['many_workers_seconds']:.1f} s, "
+                  f"{r['many_councils_a_minute_per_worker']:.2f} councils a minute per worker")
+            print(f"  speed-up {r['speed_up']:.2f} x from one worker to {r['workers']}; efficiency {r['efficiency']:.2f} "
+                  f"(the speed-up over the workers; 1.00 is perfect)")
+        else:
+            print(f"  on the {r['engine']}: {r['many_workers_seconds']:.1f} s, speed-up {r['speed_up']:.2f} x")
+        print(f"  the same plans on both: {'yes' if r['same_answers'] else 'NO'}")
+        return 0
     if args.robustness:
         r = robustness(args.samples or 1000, args.workers, args.seed)
         if args.json:
