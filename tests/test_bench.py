@@ -55,6 +55,7 @@ def test_batch_times_one_worker_against_two_on_councils_of_mixed_sizes(monkeypat
     text = capsys.readouterr().out
     assert "3 synthetic councils (6 x 3, 4 x 2, 6 x 3 services x neighbourhoods), 3 planned (" in text
     assert "councils a minute per worker" in text and "speed-up" in text and "efficiency" in text
+    assert "as the longest council alone takes" in text
     assert "the same plans on both: yes" in text
 
 
@@ -69,3 +70,4 @@ def test_batch_reports_ratios_that_follow_from_its_timings(monkeypatch):
     r = bench.batch(councils=2, workers=2, sizes=((3, 2),))
     assert (r["one_worker_seconds"], r["many_workers_seconds"]) == (12.0, 8.0)
     assert (r["speed_up"], r["efficiency"]) == (1.5, 0.75) and r["same_answers"]
+    assert r["best_speed_up"] == 2  # no council took any time: only the workers bound it

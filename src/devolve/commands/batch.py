@@ -23,7 +23,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "batch",
         help="plan every council's workbook in a folder and compare them",
-        description=("Read, check and plan every workbook (.xlsx, .csv) in FOLDER as devolve assess would, and "
+        description=("Read, check and plan every workbook (.xlsx, .ods, .csv) in FOLDER as devolve assess would, and "
                      "compare the councils: what each devolves, its £ a year and once, residents reached, volunteer "
                      "hours, binding limits and how near the best each plan is; the services they share, matched "
                      "by LGSL id; and every problem in the workbooks that could not be read. Exits 0 when every "
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if found.others:
         print(f"devolve: left out, as they are not spreadsheets: {', '.join(found.others)}", file=sys.stderr)
     if not found.workbooks:
-        print(f"devolve: there is no workbook (.xlsx, .csv) in '{folder}'", file=sys.stderr)
+        print(f"devolve: there is no workbook (.xlsx, .ods, .csv) in '{folder}'", file=sys.stderr)
         return 2
 
     where = (f"on the Dask cluster at {args.dask}" if args.dask
