@@ -55,7 +55,7 @@ def test_batch_times_one_worker_against_two_on_councils_of_mixed_sizes(monkeypat
     text = capsys.readouterr().out
     assert "3 synthetic councils (6 x 3, 4 x 2, 6 x 3 services x neighbourhoods), 3 planned (" in text
     assert "councils a minute per worker" in text and "speed-up" in text and "efficiency" in text
-    assert "as the longest council alone takes" in text
+    assert "as the longest council alone takes" in text and "what the workers lose to sharing" in text
     assert "the same plans on both: yes" in text
 
 

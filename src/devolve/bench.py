@@ -237,6 +237,7 @@ def batch(councils: int = 6, workers: int = 2, dask: str | None = None, seed: in
         "many_workers_seconds": round(many_seconds, 1),
         "workers": many,
         "work_seconds": round(sum(r.figures.seconds for r in one.results if r.figures), 1),
+        "many_work_seconds": round(sum(r.figures.seconds for r in other.results if r.figures), 1),
         "longest_council_seconds": round(max((r.figures.seconds for r in one.results if r.figures), default=0.0), 1),
         "one_worker_councils_a_minute": round(60 * planned / one_seconds, 2),
         "many_councils_a_minute_per_worker": round(60 * planned / many_seconds / many, 2) if many else None,
@@ -354,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  speed-up {r['speed_up']:.2f} x from one worker to {r['workers']}; efficiency {r['efficiency']:.2f} "
                   f"(the speed-up over the workers; 1.00 is perfect); at best {r['best_speed_up']:.2f} x, as the "
                   f"longest council alone takes {r['longest_council_seconds']:.1f} s")
+            print(f"  reading and planning took {r['many_work_seconds']:.1f} s in all on {r['workers']} workers, against "
+                  f"{r['work_seconds']:.1f} s on one: what the workers lose to sharing the machine")
         else:
             print(f"  on the {r['engine']}: {r['many_workers_seconds']:.1f} s, speed-up {r['speed_up']:.2f} x")
         print(f"  the same plans on both: {'yes' if r['same_answers'] else 'NO'}")

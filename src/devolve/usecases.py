@@ -457,14 +457,15 @@ def plan_councils(files: Sequence[str | Path], *, rubric: PathLike | None = None
     for i, (path, council) in enumerate(zip(paths, names)):
         try:
             size = path.stat().st_size
-        except OSError:
-            size = None
-        if size is None or size > MAX_FILE_BYTES:  # never loaded whole: the reader's guard says why, here
+            content = path.read_bytes() if size <= MAX_FILE_BYTES else None  # a huge file is never loaded whole
+        except OSError:  # gone, or not ours to read: the reader's guard says which
+            content = None
+        if content is None:
             results[i] = broken(path.name, council, find_problems(path, chosen, display_name=path.name).problems)
             if arrived is not None:
                 arrived(results[i])
             continue
-        pieces.append((size, i, (council, path.name, path.read_bytes())))
+        pieces.append((size, i, (council, path.name, content)))
     pieces.sort(key=lambda p: -p[0])  # the biggest first, so no long plan starts last
     used = 1 if dask else min(workers or scale.default_workers(), max(len(pieces), 1))
     planned = scale.run_each(plan_council, [p for _, _, p in pieces], shared, workers=used, dask=dask,

@@ -203,3 +203,17 @@ def test_what_cannot_be_done_at_all_exits_2_before_any_work(folder, tmp_path):
     bad.write_text("transition_budget = 'lots'\n")
     code, _, err = run(["batch", folder, "--scenario", bad])
     assert code == 2 and "bad.toml" in err and "Traceback" not in err
+
+
+def test_a_workbook_too_large_to_read_is_listed_as_broken_without_being_loaded(tmp_path):
+    from devolve.io.guard import MAX_FILE_BYTES
+
+    folder = tmp_path / "councils"
+    folder.mkdir()
+    with (folder / "huge.xlsx").open("wb") as fh:  # sparse: takes no room on disk
+        fh.truncate(MAX_FILE_BYTES + 1)
+    out = tmp_path / "comparison.xlsx"
+    code, stdout, err = run(["batch", folder, "--out", out])
+    assert code == 2 and "Traceback" not in err
+    assert "huge.xlsx: broken (1 error" in err and "larger than the 25 MB devolve reads" in stdout
+    assert rows_by_council(out)["huge"]["Outcome"] == "broken: 1 error"
