@@ -110,6 +110,9 @@ def test_the_workbook_formats_figures_keeps_text_as_text_and_prints(comparison, 
     name = ws.cell(row=4, column=1)
     assert name.value == FORMULA and name.data_type == "s" and name.quotePrefix
     assert len(wb["Charts"]._charts) == 4
+    [shaded] = list(wb["Heat grid"].conditional_formatting)
+    assert str(shaded.sqref) == "C2:D3"  # the two planned councils' columns, both services
+    assert [v.type for v in shaded.rules[0].colorScale.cfvo] == ["num", "max"]  # deepest at the largest share
     pdf, text = to_pdf(out, tmp_path)
     assert pdf.stat().st_size > 0
     for words in ("Workbooks compared", "Spend devolved by council", "a value is needed here", FORMULA):

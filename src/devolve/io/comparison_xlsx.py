@@ -21,8 +21,8 @@ from devolve.io.xlsx import MONEY_FORMAT, COUNT_FORMAT, frame_table, save_atomic
 WIDEST = 50
 """Columns are as wide as their contents up to this many characters; longer text wraps."""
 HEAT_LOW, HEAT_HIGH = "FFFFFF", "63BE7B"
-"""The heat grid runs from white (nothing devolved) to Excel's own mid green (all of it): dark
-text stays readable on every shade."""
+"""The heat grid runs from white (nothing devolved) to Excel's own mid green (the largest share in
+the grid): dark text stays readable on every shade."""
 BAR_COLOUR = "08519C"
 BAR_HEIGHT_CM = 0.7
 """Each council's bar takes this much of a chart's height, so many councils still read."""
@@ -66,7 +66,7 @@ def _row_kinds(headers: Sequence[str]) -> Callable[[Sequence[Any]], list[Kind | 
 
 
 def shade(ws: Any, columns: Sequence[str]) -> None:
-    """A colour scale over the named columns' figures, from 0 (white) to 1 (green)."""
+    """A colour scale over the named columns' figures, from 0 (white) to the largest (green)."""
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
@@ -75,8 +75,10 @@ def shade(ws: Any, columns: Sequence[str]) -> None:
     if not at or ws.max_row < 2:
         return
     cells = f"{get_column_letter(at[0])}2:{get_column_letter(at[-1])}{ws.max_row}"
+    # deepest at the largest share in the grid, not at 100%: councils devolve a fifth of a service
+    # at most, and a scale to 100% would leave every cell nearly white
     ws.conditional_formatting.add(cells, ColorScaleRule(start_type="num", start_value=0, start_color=HEAT_LOW,
-                                                        end_type="num", end_value=1, end_color=HEAT_HIGH))
+                                                        end_type="max", end_color=HEAT_HIGH))
 
 
 def bar_chart(ws: Any, spec: Any, k: int = 0) -> None:
