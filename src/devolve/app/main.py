@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from devolve.app.state import in_address_bar
+
 PAGES = Path(__file__).parent / "pages"
 ORDER = (
     ("inventory.py", "Inventory", ":material/inventory_2:"),
@@ -23,4 +25,6 @@ def run() -> None:
     st.set_page_config(page_title="devolve", page_icon=":material/account_tree:", layout="wide")
     pages = [st.Page(PAGES / file, title=title, icon=icon, default=i == 0)
              for i, (file, title, icon) in enumerate(ORDER)]
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    in_address_bar()
+    page.run()

@@ -11,14 +11,17 @@ import streamlit as st
 from devolve.app import files
 from devolve.app.state import ASSESSMENT, SAMPLE_NAME, current, officer, pounds, remember, remembered, workspace
 from devolve.present.problems import TABLE_COLUMNS, problem_cells, summary_line
-from devolve.usecases import WorkspaceError, import_workbook, sample_assessment
+from devolve.usecases import NameTaken, WorkspaceError, import_workbook, sample_assessment
 
 st.title("Inventory")
 st.caption("Which parts of the council's services to devolve to neighbourhoods, and how.")
 ws = workspace()
 
 if not ws.names():  # a first run (make run): the sample council, so there is something to look at
-    ws.import_assessment(sample_assessment()[0], SAMPLE_NAME, source="sample_services.xlsx")
+    try:
+        ws.import_assessment(sample_assessment()[0], SAMPLE_NAME, source="sample_services.xlsx")
+    except NameTaken:
+        pass  # another officer's first run kept it a moment ago: the same sample
     remember(ASSESSMENT, SAMPLE_NAME)
 
 names = ws.names()
