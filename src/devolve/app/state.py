@@ -58,6 +58,15 @@ def remember(key: str, value: str | None) -> None:
         del st.query_params[key]
 
 
+def in_address_bar() -> None:
+    """Put the assessment and the assessor back in the address bar on every page: Streamlit clears
+    it when another page is chosen, and a refresh or a copied link there would forget who and what."""
+    for key in (ASSESSMENT, ASSESSOR):
+        value = remembered(key)
+        if value and st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
 def current() -> Opened | None:
     """The assessment in hand, read back from the workspace (another officer's edit shows at
     once): the one chosen, else the one changed last; None, with a pointer, when there is none."""
