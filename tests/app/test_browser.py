@@ -10,41 +10,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-MISSING = ("the browser test needs Debian's chromium (apt-get install chromium) and Playwright for Python "
-           "(pip install playwright; no browser download)")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-"""As root, chromium needs --no-sandbox; the rest keep it from calling out of this closed network."""
+from tests.app.served import CHROMIUM, FLAGS, need_chromium, served
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not Path(CHROMIUM).exists():
-        if os.environ.get("DEVOLVE_REQUIRE_BROWSER") == "1":
-            pytest.fail(MISSING, pytrace=False)
-        pytest.skip(MISSING)
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield chromium
@@ -53,28 +32,8 @@ def browser():
 
 @pytest.fixture
 def app_url(checkout, tmp_path):
-    port = _free_port()
-    env = {**os.environ, "DEVOLVE_WORKSPACE": str(tmp_path / "workspace.sqlite")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(checkout / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start:\n{server.stdout.read() if server.stdout else ''}")
-                time.sleep(0.3)
+    with served(checkout, tmp_path / "workspace.sqlite") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(20)
 
 
 def shoot(page, name: str, tmp_path: Path) -> None:
