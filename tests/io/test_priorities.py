@@ -99,3 +99,14 @@ def test_service_priorities_re_rank_services_without_changing_the_area_total(rub
     assert by_service["ASC01"] == pytest.approx(3 * by_service["ENV01"])
     assert by_service["REG01"] == pytest.approx(2 * by_service["ENV01"])
     assert (arr.service_priority[~n1] == 1).all()
+
+
+def test_priorities_for_services_when_the_services_sheet_cannot_be_read(make_workbook, services_rows,
+                                                                       neighbourhood_rows, rubric):
+    """Without the service_id column no service can be checked; the one located problem is the missing
+    column, not 'stated twice' for every service priority nor a validation error naming None."""
+    no_ids = [row[1:] for row in services_rows]
+    path = make_workbook(sheets(no_ids, neighbourhood_rows, ["N1", "ASC01", 5, None], ["N1", "ENV01", 2, None],
+                               ["N1", "outcomes", 1, None]))
+    report = find_problems(path, rubric)
+    assert [(p.sheet, p.column) for p in report.errors] == [("Services", "service_id")]

@@ -509,6 +509,8 @@ def read_priorities(reader: SheetReader, service_ids: set[str] | None,
                            "a number above 0")
         if not row.ok or hood is None or said is None or weight is None:
             continue
+        if benefit is None and service is None:
+            continue  # the Services sheet could not be read, so the service it names cannot be checked
         key = benefit.value if benefit is not None else str(service)
         first = first_row.setdefault((hood, key), row.number)
         if first != row.number:
