@@ -292,7 +292,7 @@ def test_a_cluster_lost_during_the_run_is_named(council, tmp_path, monkeypatch):
     def lost(*args, **kwargs):
         raise OSError("Timed out trying to connect to tcp://10.0.0.9:8786 after 10 s")
 
-    monkeypatch.setattr("devolve.commands.robustness._dask_trouble", lambda address: None)
+    monkeypatch.setattr("devolve.commands.output.dask_trouble", lambda address: None)
     monkeypatch.setattr("devolve.usecases.acceptability", lost)
     monkeypatch.setattr("devolve.usecases.weight_stability", lambda model, plan, progress=None: ())
     code, _, err = run(["sensitivity", council, "--dask", "tcp://10.0.0.9:8786", "--out", tmp_path / "out.xlsx"])

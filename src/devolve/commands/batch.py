@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from devolve.commands.output import Progress, cannot_write, refuse_output, whole_number
+from devolve.commands.output import Progress, before_run, cannot_write, dask_trouble, no_cluster, whole_number
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -44,7 +44,6 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from devolve.commands.robustness import _dask_trouble, _no_cluster
     from devolve.core.comparison import Outcome
     from devolve.present.comparison import arrival_line, bar_charts, comparison_lines, comparison_sheets, heat_grid
     from devolve.usecases import plan_councils, rubric_from, workbooks_in, write_comparison_workbook
@@ -56,16 +55,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else None
     if out is not None:
-        if refuse_output(out, args.force, "the comparison (--out)"):
-            return 2
-        if not out.parent.is_dir():
-            print(f"devolve: cannot write {out}: there is no folder '{out.parent}'", file=sys.stderr)
-            return 2
-    if args.dask is not None:
-        trouble = _dask_trouble(args.dask)
-        if trouble:
-            print(f"devolve: {trouble}", file=sys.stderr)
-            return 2
+        refused = before_run(out, args.force, "the comparison (--out)", args.dask)
+        if refused is not None:
+            return refused
+    elif args.dask is not None and (trouble := dask_trouble(args.dask)):
+        print(f"devolve: {trouble}", file=sys.stderr)
+        return 2
     found = workbooks_in(folder, leave_out=out)
     if found.others:
         print(f"devolve: left out, as they are not spreadsheets: {', '.join(found.others)}", file=sys.stderr)
@@ -91,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, TimeoutError) as exc:
         if args.dask is None:
             raise
-        return _no_cluster(args.dask, exc)
+        return no_cluster(args.dask, exc)
     took = time.perf_counter() - t0
     progress.done()
 

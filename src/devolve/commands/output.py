@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+import socket
 import sys
 import time
 from pathlib import Path
@@ -63,3 +64,51 @@ def whole_number(least: int, what: str):
         return value
 
     return parse
+
+
+# Seconds to wait for a Dask scheduler to answer before saying it cannot be reached.
+REACH_SECONDS = 5.0
+
+
+def before_run(out: Path, force: bool, what: str, dask: str | None) -> int | None:
+    """2, having said why, when the run could not end well (an output that may not be written, a
+    cluster address that is no address); else None, before any time is spent."""
+    if refuse_output(out, force, what):
+        return 2
+    if not out.parent.is_dir():
+        print(f"devolve: cannot write {out}: there is no folder '{out.parent}'", file=sys.stderr)
+        return 2
+    if dask is not None:
+        trouble = dask_trouble(dask)
+        if trouble:
+            print(f"devolve: {trouble}", file=sys.stderr)
+            return 2
+    return None
+
+
+def dask_trouble(address: str) -> str | None:
+    """Why ``address`` cannot be a Dask scheduler's, in words, or None: checked before a client
+    is made, as one made for a malformed address hangs on closing."""
+    try:
+        from distributed.comm import get_address_host_port
+    except ImportError:
+        return "--dask needs Dask's distributed scheduler: pip install 'devolve[dask]'"
+    try:
+        host, port = get_address_host_port(address)
+    except (ValueError, TypeError) as exc:
+        return f"--dask '{address}' is not a Dask scheduler's address ({exc}); give it as tcp://HOST:PORT"
+    if "://" in address and not address.startswith("tcp://"):
+        return None  # tls, websockets: the client's own handshake says whether it can connect
+    try:  # fail now, not after the plan and the weight stability have been worked out
+        socket.create_connection((host, port), timeout=REACH_SECONDS).close()
+    except OSError as exc:
+        return f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}. Is it running, and reachable from here?"
+    return None
+
+
+def no_cluster(address: str, exc: BaseException) -> int:
+    """2, having said the cluster failed part way, in words a user can act on rather than a traceback."""
+    said = str(exc).strip() or type(exc).__name__
+    print(f"devolve: cannot use the Dask cluster at {address}: {said}. Is its scheduler running, and reachable "
+          "from here?", file=sys.stderr)
+    return 2

@@ -13,17 +13,22 @@ can run as a formula), £ and % formatted, headers frozen, and saved atomically.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from devolve.commands.output import INPUT_FILE, Progress, cannot_write, refuse_output, whole_number
+from devolve.commands.output import (
+    INPUT_FILE,
+    Progress,
+    before_run,
+    cannot_write,
+    no_cluster,
+    whole_number,
+)
 
 SAMPLES = 1000
 """Acceptability samples unless --samples says: each share then within about ±3 percentage points."""
-REACH_SECONDS = 5.0
 """How long to wait for a Dask scheduler to answer before saying it cannot be reached."""
 
 
@@ -118,7 +123,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     progress = Progress()
-    today = _before(out, args.force, "the sensitivity workbook (--out)", args.dask) or _today(args, progress)
+    today = before_run(out, args.force, "the sensitivity workbook (--out)", args.dask) or _today(args, progress)
     if isinstance(today, int):
         return today
     assessment, model, plan = today
@@ -148,7 +153,7 @@ def run_frontier(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     progress = Progress()
-    today = _before(out, args.force, "the frontier workbook (--out)", args.dask) or _today(args, progress)
+    today = before_run(out, args.force, "the frontier workbook (--out)", args.dask) or _today(args, progress)
     if isinstance(today, int):
         return today
     assessment, model, plan = today
@@ -179,7 +184,7 @@ def run_compare(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else None
     if out is not None:
-        trouble = _before(out, args.force, "the comparison workbook (--out)", None)
+        trouble = before_run(out, args.force, "the comparison workbook (--out)", None)
         if trouble is not None:
             return trouble
     progress = Progress()
@@ -217,7 +222,7 @@ def _on_cluster(args: argparse.Namespace, work: Callable[[], Any]) -> Any:
     except (OSError, TimeoutError) as exc:
         if args.dask is None:
             raise
-        return _no_cluster(args.dask, exc)
+        return no_cluster(args.dask, exc)
 
 
 def _written(progress: Progress, out: Path, what: str, write: Callable[[], None], lines: Sequence[str]) -> int:
@@ -232,49 +237,6 @@ def _written(progress: Progress, out: Path, what: str, write: Callable[[], None]
         print(line)
     print(f"{what.capitalize()} written to {out}")
     return 0
-
-
-def _before(out: Path, force: bool, what: str, dask: str | None) -> int | None:
-    """2, having said why, when the run could not end well (an output that may not be written, a
-    cluster address that is no address); else None, before any time is spent."""
-    if refuse_output(out, force, what):
-        return 2
-    if not out.parent.is_dir():
-        print(f"devolve: cannot write {out}: there is no folder '{out.parent}'", file=sys.stderr)
-        return 2
-    if dask is not None:
-        trouble = _dask_trouble(dask)
-        if trouble:
-            print(f"devolve: {trouble}", file=sys.stderr)
-            return 2
-    return None
-
-
-def _dask_trouble(address: str) -> str | None:
-    """Why ``address`` cannot be a Dask scheduler's, in words, or None: checked before a client
-    is made, as one made for a malformed address hangs on closing."""
-    try:
-        from distributed.comm import get_address_host_port
-    except ImportError:
-        return "--dask needs Dask's distributed scheduler: pip install 'devolve[dask]'"
-    try:
-        host, port = get_address_host_port(address)
-    except (ValueError, TypeError) as exc:
-        return f"--dask '{address}' is not a Dask scheduler's address ({exc}); give it as tcp://HOST:PORT"
-    if "://" in address and not address.startswith("tcp://"):
-        return None  # tls, websockets: the client's own handshake says whether it can connect
-    try:  # fail now, not after the plan and the weight stability have been worked out
-        socket.create_connection((host, port), timeout=REACH_SECONDS).close()
-    except OSError as exc:
-        return f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}. Is it running, and reachable from here?"
-    return None
-
-
-def _no_cluster(address: str, exc: BaseException) -> int:
-    said = str(exc).strip() or type(exc).__name__
-    print(f"devolve: cannot use the Dask cluster at {address}: {said}. Is its scheduler running, and reachable "
-          "from here?", file=sys.stderr)
-    return 2
 
 
 def _no_neighbourhoods(file: str) -> int:
