@@ -27,6 +27,7 @@ from devolve.present.comparison import (
     FIGURES,
     NONE_DEVOLVED,
     SHOWN_PROBLEMS,
+    arrival_line,
     bar_charts,
     comparison_lines,
     comparison_sheets,
@@ -118,3 +119,11 @@ def test_the_workbook_formats_figures_keeps_text_as_text_and_prints(comparison, 
     for words in ("Workbooks compared", "Spend devolved by council", "a value is needed here", FORMULA):
         assert words in text, words
     assert "#NAME" not in text and "Err:" not in text  # nothing was run as a formula
+
+
+def test_a_broken_workbook_arrives_with_its_counts_whatever_its_name():
+    """A file may be named 'Calder: services.xlsx'; the line still says how many errors, not part of the name."""
+    name = "Calder: services 2026.xlsx"
+    errors = [Problem(ProblemCode.VALUE_MISSING, "a value is needed here", file=name, sheet="Services", row=2)]
+    said = arrival_line(CouncilResult(council="Calder: services 2026", file=name, problems=ProblemReport.of(errors)))
+    assert said == f"{name}: broken (1 error, 0 warnings)"

@@ -254,7 +254,8 @@ def arrival_line(result: CouncilResult) -> str:
                 f"devolved, {f.residents_reached:,} residents reached ({f.seconds:.1f} s)")
     if result.outcome == Outcome.NO_PLAN:
         return f"{result.file}: no plan: " + "; ".join(result.why_no_plan)
-    return f"{result.file}: broken ({summary_line(result.file, result.problems).split(': ', 1)[1]})"
+    counts = summary_line(result.file, result.problems).removeprefix(f"{result.file}: ")  # a name may hold ': '
+    return f"{result.file}: broken ({counts})"
 
 
 def _located(p: Problem) -> str:
