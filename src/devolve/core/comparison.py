@@ -170,12 +170,14 @@ def council_figures(assessment: Assessment, plan: Plan, *, seconds: float | None
 
 
 def _by_service(assessment: Assessment, decisions: tuple[Decision, ...]) -> tuple[ServiceFigures, ...]:
+    """Each service's figures under its comparison key: a council that splits one LGSL service into
+    several lines has them added together, so it compares with a council that lists it once."""
     found: dict[ServiceKey, dict] = {}
     key_of = {}
     for s in assessment.services:
         key = service_key(s.lgsl_id, s.name)
         key_of[s.service_id] = key
-        row = found.setdefault(key, {"lgsl_id": s.lgsl_id, "name": s.name, "budget": 0.0, "stages": Counter(),
+        row = found.setdefault(key, {"lgsl_id": s.lgsl_id, "name": s.name, "budget": 0.0,
                                      "places": {}, "spend": 0.0, "decisions": 0})
         row["budget"] += s.annual_budget
     for x in decisions:
