@@ -12,10 +12,9 @@ Sheets all draw) over figures that are written as figures too, so no meaning res
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-from devolve.core.terms import Kind
-from devolve.io.robustness_xlsx import BY_ROW, unit_kind
+from devolve.io.robustness_xlsx import row_kinds, unit_kind
 from devolve.io.xlsx import MONEY_FORMAT, COUNT_FORMAT, frame_table, save_atomically, sheet_title, write_table
 
 WIDEST = 50
@@ -44,7 +43,7 @@ def write_comparison(sheets: Mapping[str, Any], path: Path, *, heat: Sequence[An
     for title, frame in sheets.items():
         headers, _, rows = frame_table(frame)
         write_table(workbook.create_sheet(sheet_title(title)), headers, rows, [unit_kind(h) for h in headers],
-                    row_kinds=_row_kinds(headers), figures=True, widest=WIDEST)
+                    row_kinds=row_kinds(headers), figures=True, widest=WIDEST)
     for grid in heat:
         shade(workbook[sheet_title(grid.sheet)], grid.columns)
     placed: dict[str, int] = {}
@@ -56,13 +55,6 @@ def write_comparison(sheets: Mapping[str, Any], path: Path, *, heat: Sequence[An
     workbook.active = 0
     workbook.worksheets[0].sheet_view.tabSelected = True
     save_atomically(workbook, Path(path))
-
-
-def _row_kinds(headers: Sequence[str]) -> Callable[[Sequence[Any]], list[Kind | str | None]] | None:
-    """For an Item or Measure table, each row's figure formatted by the unit its first cell names."""
-    if not headers or headers[0] not in BY_ROW:
-        return None
-    return lambda row: [None] + [unit_kind(str(row[0]))] * (len(headers) - 1)
 
 
 def shade(ws: Any, columns: Sequence[str]) -> None:

@@ -52,7 +52,7 @@ def write_sheets(sheets: Mapping[str, Any], path: Path, *, colours: Mapping[str,
     for title, frame in sheets.items():
         headers, _, rows = frame_table(frame)
         write_table(workbook.create_sheet(sheet_title(title)), headers, rows, [unit_kind(h) for h in headers],
-                    row_kinds=_row_kinds(headers), colours=[colours.get(h) for h in headers], figures=True,
+                    row_kinds=row_kinds(headers), colours=[colours.get(h) for h in headers], figures=True,
                     widest=WIDEST)
     for chart in charts:
         line_chart(workbook[sheet_title(chart.sheet)], chart)
@@ -61,7 +61,7 @@ def write_sheets(sheets: Mapping[str, Any], path: Path, *, colours: Mapping[str,
     save_atomically(workbook, Path(path))
 
 
-def _row_kinds(headers: Sequence[str]) -> Callable[[Sequence[Any]], list[Kind | str | None]] | None:
+def row_kinds(headers: Sequence[str]) -> Callable[[Sequence[Any]], list[Kind | str | None]] | None:
     """For an Item or Measure table, each row's figures formatted by the unit its first cell names."""
     if not headers or headers[0] not in BY_ROW:
         return None
