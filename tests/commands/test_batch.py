@@ -182,6 +182,7 @@ def test_a_folder_of_good_workbooks_exits_0(tmp_path):
     code, out, err = run(["batch", tmp_path, "--workers", 1])
     assert code == 0, err
     assert "1 workbook: 1 planned, 0 with no plan, 0 broken" in out and "in this process" in err
+    assert "No comparison workbook was written: give --out" in out  # without --out, it says so
 
 
 def test_what_cannot_be_done_at_all_exits_2_before_any_work(folder, tmp_path):

@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     if out is not None:
         print(f"Comparison written to {out}")
+    else:
+        print("No comparison workbook was written: give --out comparison.xlsx for one.")
     if code:
         print("devolve: not every workbook could be planned (see above); exit code 2", file=sys.stderr)
     return code
