@@ -233,3 +233,13 @@ def test_a_missing_file_is_a_problem_not_an_exception(tmp_path, rubric):
     report = find_problems(tmp_path / "nowhere.xlsx", rubric)
     assert [p.code for p in report.errors] == [ProblemCode.FILE_UNREADABLE]
     assert report.errors[0].severity == Severity.ERROR
+
+
+def test_an_xlsx_named_xls_is_told_to_rename_it_not_that_it_is_the_old_format(tmp_path):
+    renamed = tmp_path / "council.xls"
+    renamed.write_bytes(_valid(tmp_path).read_bytes())
+    (problem,) = guard.check_file(renamed).problems
+    assert "with a name ending .xls" in problem.message and "renamed to end in .xlsx" in problem.expected
+    old = _sized(tmp_path / "old.xls", 4096, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (problem,) = guard.check_file(old).problems
+    assert "Excel 97-2003" in problem.message

@@ -87,6 +87,14 @@ def check_file(path: str | Path, name: str | None = None) -> Checked:
         return refuse(ProblemCode.FILE_MACROS, f"{suffix} workbooks can carry macros, which devolve never "
                       "opens", "an .xlsx workbook: save a copy as 'Excel Workbook (*.xlsx)'")
     if suffix == ".xls":
+        try:
+            with path.open("rb") as fh:
+                zipped = fh.read(4) == b"PK\x03\x04"
+        except OSError:
+            zipped = False
+        if zipped:  # a workbook of today's format under the old name: renaming is all it needs
+            return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is an .xlsx workbook with a name ending .xls",
+                          "the same file renamed to end in .xlsx")
         return refuse(ProblemCode.FILE_NOT_WORKBOOK, "this is the old Excel 97-2003 format",
                       "an .xlsx workbook: save a copy as 'Excel Workbook (*.xlsx)'")
     if suffix in FLAT_ODS_SUFFIXES:
