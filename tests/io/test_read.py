@@ -488,3 +488,16 @@ def test_model_complaints_become_located_problems(rubric):
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("Services", 7, "Annual budget (£)", -1)
     assert problem.code == ProblemCode.VALUE_RANGE
     assert problem.message == "Input should be greater than or equal to 0"
+
+
+def test_a_fault_in_devolve_after_the_sheets_are_read_is_not_blamed_on_the_file(sample_path, monkeypatch):
+    from devolve.io import read
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(read, "assessment_from_tables", broken)
+    with pytest.raises(InvalidInput) as caught:
+        read.read_assessment(sample_path)
+    (problem,) = caught.value.report.errors
+    assert "a fault in devolve rather than in the file" in problem.message and "KeyError" in problem.message

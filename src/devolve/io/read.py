@@ -58,15 +58,23 @@ def read_assessment(
             tables = read_ods(Path(path), found)
         else:
             tables = None
-        if tables is not None:
-            assessment = assessment_from_tables(tables, rubric, found)
     except Exception as exc:  # a hostile or damaged file must never show a traceback
         found.add(
             ProblemCode.FILE_UNREADABLE,
             f"the file could not be read ({type(exc).__name__}: {shorten(str(exc))})",
             expected="a workbook saved by Excel, LibreOffice or Google Sheets",
         )
-        assessment = None
+        tables = None
+    if tables is not None:
+        try:
+            assessment = assessment_from_tables(tables, rubric, found)
+        except Exception as exc:  # the sheets were read: what failed is devolve, not the file
+            found.add(
+                ProblemCode.FILE_UNREADABLE,
+                f"devolve failed on this file's contents, a fault in devolve rather than in the file "
+                f"({type(exc).__name__}: {shorten(str(exc))}); please report it with the file",
+                expected="the file read without a fault",
+            )
     if assessment is None and not found.has_errors:
         found.add(ProblemCode.FILE_UNREADABLE, "the file could not be read as an assessment")
     report = ProblemReport.of(found.problems)
