@@ -71,3 +71,28 @@ def test_batch_reports_ratios_that_follow_from_its_timings(monkeypatch):
     assert (r["one_worker_seconds"], r["many_workers_seconds"]) == (12.0, 8.0)
     assert (r["speed_up"], r["efficiency"]) == (1.5, 0.75) and r["same_answers"]
     assert r["best_speed_up"] == 2  # no council took any time: only the workers bound it
+
+
+def test_capacity_use_sets_the_councils_share_of_volunteer_hours():
+    council = bench.council("S", capacity_use=0.01)
+    assert council.scenario.capacity_use == 0.01
+    assert bench.council("S").scenario.capacity_use == 0.5
+    assert bench.with_capacity_use(council, 0.2).scenario.capacity_use == 0.2
+    with pytest.raises(ValueError):
+        bench.with_capacity_use(council, 1.5)
+
+
+def test_capacity_use_must_be_a_share(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--capacity-use", "2"])
+    assert "2 is not a share between 0 and 1" in capsys.readouterr().err
+
+
+def test_peak_memory_is_measured_per_process():
+    import sys
+
+    small = bench._peak([sys.executable, "-c", "print('done')"])
+    big = bench._peak([sys.executable, "-c", "b = bytearray(200 * 2**20); b[::4096] = b'x' * len(b[::4096]); "
+                                            "print('done')"])
+    assert small["exit_code"] == big["exit_code"] == 0 and small["last_line"] == "done"
+    assert small["peak_mb"] < 100 < 200 <= big["peak_mb"] < 400

@@ -9,7 +9,17 @@ docs/model.md, section 11, is that this stays a small fraction.
 
 Scales: S = 40 services × 12 neighbourhoods, M = 200 × 33 (Leeds), L = 700 × 69 (Birmingham).
 The council is also written to a workbook and read back, so the time from workbook to plan is
-reported too.
+reported too, and the wall-clock seconds of the solve against its ``--time-limit``: a solve may
+overrun its limit only by a small margin. ``--capacity-use SHARE`` sets the share of each
+neighbourhood's volunteer hours the plan may call on (the synthetic scenario's is 0.5): at 0.01 the
+capacity limit binds in every neighbourhood, the council the deadline stress test solves
+(tests/optimise/test_deadlines.py).
+
+``--memory`` measures peak memory instead: the council of ``--scale`` (L for 700 services × 69
+neighbourhoods) is written to a workbook whose scenario has ``--time-limit``, then ``devolve validate``,
+``devolve assess --out`` and the app (Streamlit's AppTest uploading the workbook and keeping it in
+a workspace) each run in a fresh process, and each one's peak resident memory and seconds are printed
+beside the workbook's size and the machine's memory.
 
 ``--replan`` times what the app does when a weight moves: on the bundled sample, a new model from
 the built one (``with_weights``) and a quick plan from the kept one (:func:`devolve.usecases.try_weights`),
@@ -44,6 +54,7 @@ from pathlib import Path
 
 import numpy as np
 
+from devolve.core import Assessment
 from devolve.core.terms import BENEFITS, SolverName
 from devolve.io.read import read_assessment
 from devolve.io.write import write_workbook
@@ -58,12 +69,26 @@ WEIGHT_CONCENTRATION = 10
 a weight of 0.45 is typically moved by about 0.15, as an officer trying a slider would."""
 
 
+def council(scale: str, *, seed: int = 0, solver: str = "highs", time_limit: float = 120.0,
+            capacity_use: float | None = None) -> Assessment:
+    """The benchmark council of ``scale``; ``capacity_use`` (a share, 0 to 1) in place of the
+    synthetic scenario's 0.5 makes the volunteer-hours limit bind harder (at 0.01, in every
+    neighbourhood)."""
+    services, hoods = SCALES[scale]
+    assessment = synthetic_assessment(services, hoods, seed=seed, solver=SolverName(solver), time_limit=time_limit)
+    return assessment if capacity_use is None else with_capacity_use(assessment, capacity_use)
+
+
+def with_capacity_use(assessment: Assessment, share: float) -> Assessment:
+    """``assessment`` with its scenario's ``capacity_use`` set to ``share`` (validated: 0 to 1)."""
+    return assessment.replace(scenario=assessment.scenario.replace(capacity_use=share))
+
+
 def run(scale: str, *, solver: str = "highs", seed: int = 0, method: str = "auto",
-        time_limit: float = 120.0) -> dict:
+        time_limit: float = 120.0, capacity_use: float | None = None) -> dict:
     services, hoods = SCALES[scale]
     t0 = time.perf_counter()
-    assessment = synthetic_assessment(services, hoods, seed=seed, solver=SolverName(solver),
-                                      time_limit=time_limit)
+    assessment = council(scale, seed=seed, solver=solver, time_limit=time_limit, capacity_use=capacity_use)
     generate = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         workbook = Path(tmp) / "council.xlsx"
@@ -73,7 +98,9 @@ def run(scale: str, *, solver: str = "highs", seed: int = 0, method: str = "auto
         read = time.perf_counter() - t_read
     t_start = time.perf_counter()
     model = build_model(assessment)
+    t_solve = time.perf_counter()
     plan = solve(model, route=SolveRoute(method))
+    wall = time.perf_counter() - t_solve
     total = time.perf_counter() - t_start
     outside = total - plan.solve_seconds
     return {
@@ -83,6 +110,7 @@ def run(scale: str, *, solver: str = "highs", seed: int = 0, method: str = "auto
         "binaries": int(model.matrix.integral.sum()),
         "rows": model.matrix.n_rows,
         "nonzeros": int(len(model.matrix.data)),
+        "capacity_use": assessment.scenario.capacity_use,
         "solver": plan.solver,
         "method": plan.method.value,
         "status": plan.status.value,
@@ -92,6 +120,8 @@ def run(scale: str, *, solver: str = "highs", seed: int = 0, method: str = "auto
         "solve_seconds": round(plan.solve_seconds, 3),
         "extract_seconds": round(plan.extract_seconds, 3),
         "total_seconds": round(total, 3),
+        "solve_wall_seconds": round(wall, 3),
+        "time_limit_seconds": assessment.scenario.time_limit_seconds,
         "workbook_to_plan_seconds": round(read + total, 3),
         "outside_over_inside": round(outside / plan.solve_seconds, 3) if plan.solve_seconds else None,
         "objective": plan.objective,
@@ -315,6 +345,86 @@ def workspace(scale: str = "L", url: str | None = None, repeats: int = 5, seed: 
     return out
 
 
+APP_STEP = """
+import json, os, sys, time
+from streamlit.testing.v1 import AppTest
+app, workbook = sys.argv[1:3]
+at = AppTest.from_file(app, default_timeout=float(sys.argv[3]))
+at.run()
+content = open(workbook, "rb").read()
+t = time.perf_counter()
+at.file_uploader[0].set_value((os.path.basename(workbook), content,
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+said = [m.value for m in (*at.success, *at.error)]
+next(b for b in at.button if b.label == "Keep it in the workspace").click().run()
+print(json.dumps({"upload_and_keep_seconds": round(time.perf_counter() - t, 1), "said": said,
+                  "exceptions": [e.value for e in at.exception], "in_hand": at.selectbox[0].value}))
+"""
+"""What ``--memory`` runs for the app: Streamlit's AppTest (the app in-process, as the app's own tests
+drive it) opens the app, uploads the workbook and keeps it in the workspace, as an officer would."""
+
+
+PEAK = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+code = subprocess.call(sys.argv[1:])
+print(json.dumps([code, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))
+"""
+"""The small process ``--memory`` runs each step under. A child's peak resident memory on Linux
+starts at its parent's when it was forked (the kernel keeps the high-water mark across the exec), so a
+step run straight from this (large) process would be charged for it; run from this one, it is charged
+for a bare Python at most (about 10 MB)."""
+
+
+def _peak(command: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run ``command`` in a fresh process: its seconds, its peak resident memory in MB (the most
+    of it and any process it waited for), its exit code and the last line it printed."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", PEAK, *command], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, env=env, text=True)
+    *lines, last = done.stdout.strip().splitlines()
+    code, seconds, rss = json.loads(last)
+    rss *= 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in kilobytes on Linux, bytes on macOS
+    return {"seconds": round(seconds, 1), "peak_mb": round(rss / 2**20, 1), "exit_code": code,
+            "last_line": lines[-1] if lines else ""}
+
+
+def memory(scale: str = "L", time_limit: float = 60.0, seed: int = 0, app: bool = True) -> dict:
+    """Peak resident memory (MB) and seconds of ``devolve validate`` and ``devolve assess --out``
+    on the council of ``scale`` written to a workbook (its scenario's time limit ``time_limit``),
+    each in a fresh process, and of the app reading the same workbook (an upload kept in the
+    workspace, through Streamlit's AppTest, when the checkout's ``streamlit_app.py`` is at hand),
+    against the machine's memory."""
+    import os
+
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    out: dict = {"scale": scale, "services": SCALES[scale][0], "neighbourhoods": SCALES[scale][1],
+                 "time_limit_seconds": time_limit, "machine_memory_mb": round(total / 2**20)}
+    entry = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+    with tempfile.TemporaryDirectory() as tmp:
+        workbook = Path(tmp) / "council.xlsx"
+        write_workbook(council(scale, seed=seed, time_limit=time_limit), workbook)
+        out["workbook_mb"] = round(workbook.stat().st_size / 2**20, 2)
+        env = {**os.environ, "DEVOLVE_WORKSPACE": str(Path(tmp) / "workspace.sqlite")}
+        cli = [sys.executable, "-m", "devolve.cli"]
+        steps = {"validate": [*cli, "validate", str(workbook)],
+                 "assess": [*cli, "assess", str(workbook), "--out", str(Path(tmp) / "plan.xlsx")]}
+        if app and entry.exists():
+            steps["app"] = [sys.executable, "-c", APP_STEP, str(entry), str(workbook), str(10 * time_limit + 300)]
+        out["app_measured"] = "app" in steps
+        for label, command in steps.items():
+            out[label] = _peak(command, env)
+    return out
+
+
+def _share(text: str) -> float:
+    share = float(text)
+    if not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 1")
+    return share
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devolve.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
@@ -322,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--method", choices=[r.value for r in SolveRoute], default=SolveRoute.AUTO.value)
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--capacity-use", type=_share, metavar="SHARE",
+                        help="the share of each neighbourhood's volunteer hours the plan may call on (0 to 1; "
+                             "the synthetic council's is 0.5): 0.01 makes capacity bind everywhere")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--replan", action="store_true",
                         help="time re-plans after weight changes on the bundled sample instead")
@@ -339,7 +452,28 @@ def main(argv: list[str] | None = None) -> int:
                              "worker and on --workers (or --dask)")
     parser.add_argument("--councils", type=int, default=6, help="councils in --batch's folder (default 6)")
     parser.add_argument("--dask", metavar="ADDRESS", help="for --batch: the Dask scheduler to compare one worker with")
+    parser.add_argument("--memory", action="store_true",
+                        help="measure the peak memory of devolve validate, devolve assess and the app on the council "
+                             "of --scale (give L for 700 x 69) written to a workbook, each in a fresh process, "
+                             "its scenario's time limit --time-limit instead")
     args = parser.parse_args(argv)
+    if args.memory:
+        r = memory(args.scale, args.time_limit, args.seed)
+        if args.json:
+            print(json.dumps(r, indent=2))
+            return 0
+        print(f"scale {r['scale']}: {r['services']} services x {r['neighbourhoods']} neighbourhoods, a workbook of "
+              f"{r['workbook_mb']:.2f} MB (its time limit {r['time_limit_seconds']:g} s); this machine has "
+              f"{r['machine_memory_mb']:,} MB of memory")
+        for label, said in (("validate", "devolve validate"), ("assess", "devolve assess --out plan.xlsx"),
+                            ("app", "the app (upload, kept in the workspace)")):
+            if label in r:
+                c = r[label]
+                print(f"  {said}: peak {c['peak_mb']:,.0f} MB in {c['seconds']:.1f} s (exit code {c['exit_code']}): "
+                      f"{c['last_line'][:200]}")
+        if not r["app_measured"]:
+            print("  the app was not measured: its streamlit_app.py is only in a checkout")
+        return 0
     if args.batch:
         r = batch(args.councils, args.workers or 2, args.dask, args.seed)
         if args.json:
@@ -404,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"with its explanation takes {r['plan_and_explain_seconds']:.3f} s")
         return 0
     result = run(args.scale, solver=args.solver, seed=args.seed, method=args.method,
-                 time_limit=args.time_limit)
+                 time_limit=args.time_limit, capacity_use=args.capacity_use)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -412,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     binding = r["binding"]
     print(f"scale {r['scale']}: {r['services']} services x {r['neighbourhoods']} neighbourhoods, "
           f"{r['binaries']:,} binaries, {r['rows']:,} rows, {r['nonzeros']:,} nonzeros")
-    print(f"method {r['method']} ({r['solver']}), status {r['status']}")
+    print(f"capacity use {r['capacity_use']:g} of each neighbourhood's volunteer hours")
+    print(f"method {r['method']} ({r['solver']}), status {r['status']}; solve took {r['solve_wall_seconds']:.1f} s "
+          f"of its {r['time_limit_seconds']:g} s limit")
     print(f"build {r['build_seconds']:.3f} s  solve {r['solve_seconds']:.3f} s  "
           f"extract {r['extract_seconds']:.3f} s  total {r['total_seconds']:.3f} s  "
           f"(generating the council: {r['generate_seconds']:.2f} s, not counted)")
