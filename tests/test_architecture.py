@@ -3,9 +3,10 @@
 Every import counts, at the top of a module or inside a function, so a cycle cannot hide behind
 a late import. The layers, from the bottom:
 
-    core  <-  assess  <-  io, optimise, present, workspace  <-  scale  <-  usecases, testing  <-  bench, commands, cli, app
+    core  <-  assess  <-  io, optimise, present, workspace  <-  scale  <-  apart  <-  usecases, testing  <-  bench, commands, cli, app
 
-(scale spreads the optimiser's robustness work over processes or a Dask cluster.)
+(scale spreads the optimiser's robustness work over processes or a Dask cluster; apart runs one
+plan in a worker process of its own, watched from outside.)
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ ALLOWED: dict[str, set[str]] = {
     "present": {"core"},
     "workspace": {"core", "assess"},
     "scale": {"core", "assess", "optimise"},
-    "usecases": {"core", "assess", "io", "optimise", "present", "workspace", "scale"},
-    "testing": {"core", "assess", "io"},
+    "apart": {"core", "optimise", "scale"},
+    "usecases": {"core", "assess", "io", "optimise", "present", "workspace", "scale", "apart"},
+    "testing": {"core", "assess", "io", "optimise"},
     "bench": {"core", "io", "optimise", "present", "scale", "testing", "usecases"},
     "commands": {"core", "present", "usecases"},
     "cli": {"core", "present", "commands", "workspace"},

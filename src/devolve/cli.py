@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         if said:
             print(f"devolve: {said}", file=sys.stderr)
             return 2
+        if type(exc).__name__ == "WorkerLost":  # devolve.apart's: killed from outside, or out of memory
+            print(f"devolve: {exc}; the machine may be short of memory. Nothing was written.", file=sys.stderr)
+            return 1
         print(
             f"devolve: internal error ({type(exc).__name__}: {exc}). This is a bug in devolve, not in "
             "your file; run again with DEVOLVE_DEBUG=1 to see the details for a report.",

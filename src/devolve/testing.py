@@ -3,12 +3,18 @@
 * :func:`synthetic_assessment` — a seeded synthetic council of any size, with limits set so
   that they bind (the benchmark's S, M and L, and the tests' larger cases);
 * :func:`configuration` and :func:`one_service_council` — a single service with chosen stages
-  and scores, small enough that every expected plan in the tests is worked out by hand.
+  and scores, small enough that every expected plan in the tests is worked out by hand;
+* :func:`answer`, :func:`overrun` and their kind — work for a worker process
+  (:mod:`devolve.apart`) to do, fail at or overrun, importable by name as a worker needs.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -173,3 +179,39 @@ def one_service_council(
     base = dict(weights=OUTCOMES_ONLY, transition_budget=1e9, running_cost_limit=1e9,
                 contingency_reserve=1e9, relative_gap=0.0, time_limit_seconds=30)
     return assemble(r, [svc], records, neighbourhoods, Scenario(**{**base, **scenario}))
+
+
+OVERRUN_DEADLINE = 0.5
+"""Seconds :func:`overrun` gives its solver run."""
+
+
+def answer(x: int, *, progress=None) -> dict:
+    if progress is not None:
+        progress(f"working on {x}")
+    return {"twice": 2 * x, "pid": os.getpid()}
+
+
+def refuse(*, progress=None):
+    raise ValueError("refused on purpose")
+
+
+def die(*, progress=None):
+    os._exit(9)
+
+
+def overrun(started: str | None = None, *, progress=None):
+    """A solver run that neither calls back nor reads the clock, with a process of its own (as
+    CBC is) whose pid is written to the file ``started``."""
+    from devolve.optimise.highs import Deadline
+
+    with Deadline.after(OVERRUN_DEADLINE).watched():
+        if started is not None:
+            child = subprocess.Popen(["sleep", "60"])
+            Path(started).write_text(str(child.pid))
+        time.sleep(60)
+
+
+def sleep_then_answer(seconds: float, *, progress=None) -> float:
+    """Slow, but never inside a solver run: no deadline to overrun."""
+    time.sleep(seconds)
+    return seconds

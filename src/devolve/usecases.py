@@ -37,6 +37,10 @@ def __getattr__(name: str) -> Any:
         from devolve.workspace import store
 
         return getattr(store, name)
+    if name == "WorkerLost":
+        from devolve.apart import WorkerLost
+
+        return WorkerLost
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 Progress = Callable[[str], None]
@@ -105,6 +109,23 @@ def plan_and_explain(assessment: Assessment, progress: Progress | None = None, *
     return explain(model, plan, price_of_uniformity=price_of_uniformity)
 
 
+def plan_apart(assessment: Assessment, progress: Progress | None = None, *,
+               price_of_uniformity: bool = True) -> Plan:
+    """:func:`plan_and_explain` in a worker process of its own (:mod:`devolve.apart`), stopped if
+    a solver run overruns its deadline by more than the stated margin: what the app and the
+    command line call, so that a time limit is kept whatever the solver does, and one
+    session's solve never slows another's."""
+    from devolve import apart
+
+    if not assessment.neighbourhoods:
+        raise CannotPlan("the plan needs at least one neighbourhood")
+    try:
+        return apart.run_apart(plan_and_explain, (assessment,), {"price_of_uniformity": price_of_uniformity},
+                               progress=progress or (lambda step: None))
+    except apart.Overran as e:
+        return apart.stopped_plan(assessment.scenario, e)
+
+
 def plan_model(assessment: Assessment):
     """The built model of an assessment under its scenario: immutable, so one copy can be shared
     (the app keeps one per inputs) and re-planned from with other weights."""
@@ -135,6 +156,16 @@ def try_weights(model, weights: dict, kept: Plan) -> Plan:
     changed = model.with_weights(weights)
     return solve(changed, start=kept, route=SolveRoute.LP_FIX, time_limit=QUICK_SECONDS,
                  relative_gap=max(QUICK_GAP, changed.scenario.relative_gap))
+
+
+def try_weights_apart(model, weights: dict, kept: Plan, progress: Progress | None = None) -> Plan:
+    """:func:`try_weights` in a worker process of its own, like :func:`plan_apart`."""
+    from devolve import apart
+
+    try:
+        return apart.run_apart(try_weights, (model, weights, kept), progress=progress, relay=False)
+    except apart.Overran as e:
+        return apart.stopped_plan(model.scenario, e)
 
 
 def write_plan_workbook(assessment: Assessment, plan: Plan, out: str | Path) -> None:
@@ -294,7 +325,7 @@ def rerun_plan(workspace: Workspace, plan_id: int, progress: Progress | None = N
     """A kept plan made again from exactly what it was made from (assessment, scenario and
     rubric as they were), and kept beside it."""
     kept = workspace.plan(plan_id)
-    plan = plan_and_explain(kept.assessment, progress)
+    plan = plan_apart(kept.assessment, progress)
     record = workspace.record_plan(kept.record.assessment, kept.assessment, plan, revision=kept.record.revision,
                                    command=f"devolve workspace plan {plan_id} --rerun")
     return record, plan
@@ -370,7 +401,7 @@ def compare_scenarios(assessment: Assessment, scenarios: list, progress: Progres
     plans = []
     for i, scenario in enumerate(scenarios, 1):
         say(f"Planning scenario {i} of {len(scenarios)}: {scenario.name}…")
-        plans.append(plan_and_explain(assessment.replace(scenario=scenario), price_of_uniformity=False))
+        plans.append(plan_apart(assessment.replace(scenario=scenario), price_of_uniformity=False))
     return plans
 
 

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         CannotPlan,
         load_scenario,
         open_workspace,
-        plan_and_explain,
+        plan_apart,
         plan_in_workspace,
         read_input,
         report_version,
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             if warnings.problems and not args.json:
                 print_problems(warnings, file=sys.stderr)
         try:
-            plan = plan_and_explain(assessment, progress=progress)
+            plan = plan_apart(assessment, progress=progress)
         except CannotPlan:
             print(
                 f"devolve: {Path(args.file).name} has no Neighbourhoods sheet (or it is empty); "

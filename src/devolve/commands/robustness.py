@@ -250,14 +250,14 @@ def _today(args: argparse.Namespace, progress: Progress):
     is no plan to test."""
     from devolve.present.problems import print_problems
     from devolve.present.words import obstacle_lines
-    from devolve.usecases import CannotPlan, plan_and_explain, plan_model, read_input
+    from devolve.usecases import CannotPlan, plan_apart, plan_model, read_input
 
     progress("Reading the workbook")
     assessment, warnings = read_input(args.file, rubric=args.rubric, scenario=args.scenario)
     if warnings.problems:
         print_problems(warnings, file=sys.stderr)
     try:
-        plan = plan_and_explain(assessment, progress=progress, price_of_uniformity=False)
+        plan = plan_apart(assessment, progress=progress, price_of_uniformity=False)
         model = plan_model(assessment)
     except CannotPlan:
         return _no_neighbourhoods(args.file)

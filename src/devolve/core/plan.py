@@ -215,6 +215,7 @@ class NoteKind(str, Enum):
     LP_TIMED_OUT = "the LP relaxation did not finish in time"
     REPAIR_FAILED = "no integer plan found by fixing and repairing"
     START_KEPT = "the previous plan is still the best found"
+    STOPPED = "the solver overran its deadline and was stopped"
 
 
 class SolveNote(Frozen):

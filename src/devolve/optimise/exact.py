@@ -82,7 +82,8 @@ def solve_exact_pulp(model: DevolutionModel, upper: np.ndarray, deadline: Deadli
         start_vec = np.array([start[position[v.name]] for v in pm.problem.variables()], dtype=float)
     engine = _GuardedHiGHS(deadline, start_vec, msg=False, timeLimit=max(deadline.remaining(), 0.01),
                            gapRel=relative_gap)
-    pm.problem.solve(engine)
+    with deadline.watched():
+        pm.problem.solve(engine)
     seconds = time.perf_counter() - t0
     h = pm.problem.solverModel
     deadline.solver_seconds += h.getRunTime()  # PuLP's own column-by-column transfer is not solver time
@@ -109,7 +110,8 @@ def _solve_cbc(model: DevolutionModel, pm: PulpModel, start: np.ndarray | None, 
                                    warmStart=start is not None, threads=1, logPath=str(log),
                                    options=["randomSeed 1", "randomCbcSeed 1"])
         t_run = time.perf_counter()
-        pm.problem.solve(engine)
+        with deadline.watched():
+            pm.problem.solve(engine)
         deadline.solver_seconds += time.perf_counter() - t_run  # includes CBC's MPS exchange
         text = log.read_text(errors="replace") if log.exists() else ""
     seconds = time.perf_counter() - t0

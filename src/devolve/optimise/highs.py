@@ -9,7 +9,9 @@ input gives the same plan, and the machine's other core is left to the caller.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from functools import cache
+from typing import Callable, Iterator
 
 import highspy
 import numpy as np
@@ -17,6 +19,21 @@ import numpy as np
 from devolve.core.plan import PlanStatus
 
 SOLVER_THREADS = 1
+DEADLINE_MARGIN_SECONDS = 3.0
+"""How far past its deadline a solver run may go before it is stopped from outside
+(:mod:`devolve.apart`): HiGHS answers its interrupt callbacks within milliseconds, but a phase that
+neither calls back nor reads the clock (a clean-up after interior point, a large presolve) is
+stopped only by ending the process it runs in."""
+
+_watcher: Callable[[float | None], None] | None = None
+
+
+def watch_deadlines(watcher: Callable[[float | None], None] | None) -> None:
+    """Tell ``watcher`` each solver run's deadline (``time.monotonic()``, the same clock in every
+    process) as the run starts, and ``None`` when it ends: a worker process's way of letting its
+    parent stop it if a run overruns."""
+    global _watcher
+    _watcher = watcher
 
 
 class Deadline:
@@ -38,9 +55,21 @@ class Deadline:
         self.attach(h)
         t = time.perf_counter()
         try:
-            h.run()
+            with self.watched():
+                h.run()
         finally:
             self.solver_seconds += time.perf_counter() - t
+
+    @contextmanager
+    def watched(self) -> Iterator[None]:
+        """A solver run under this deadline, told to the watcher, if any (:func:`watch_deadlines`)."""
+        if _watcher is not None:
+            _watcher(self.deadline)
+        try:
+            yield
+        finally:
+            if _watcher is not None:
+                _watcher(None)
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())

@@ -221,6 +221,8 @@ _NOTES = {
     NoteKind.LP_TIMED_OUT: "the LP relaxation did not finish within the time limit",
     NoteKind.REPAIR_FAILED: "no integer plan was found by fixing and repairing in the time allowed",
     NoteKind.START_KEPT: "the plan before the change is still the best found, and is kept",
+    NoteKind.STOPPED: "the solver did not stop at its deadline and was stopped {over:.1f} s after it, "
+                      "{seconds:.1f} s into the work; no plan was kept",
 }
 
 
@@ -265,6 +267,9 @@ def _obstacle(assessment: Assessment, plan: Plan, o: Obstacle) -> str:
     if o.kind == ObstacleKind.FLOOR_NEEDS_SETUP:
         return (f"meeting the equity floor everywhere costs at least {money(o.needed)} to set up, but the "
                 f"transition budget is {money(o.available)}")
+    if o.kind == ObstacleKind.NO_PLAN_IN_TIME and any(n.kind == NoteKind.STOPPED for n in plan.notes):
+        return (f"the solver did not stop at its time limit of {sc.time_limit_seconds:g} seconds and was stopped, "
+                "so no plan was kept; allow more time (time_limit_seconds in the Scenario sheet)")
     if o.kind == ObstacleKind.NO_PLAN_IN_TIME:
         return (f"no plan was found within the time limit of {sc.time_limit_seconds:g} seconds; allow more "
                 "time (time_limit_seconds in the Scenario sheet)")

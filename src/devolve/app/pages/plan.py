@@ -11,7 +11,7 @@ from devolve.app.tables import for_people
 from devolve.present.charts import devolved_heatmap
 from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table
 from devolve.present.words import obstacle_lines
-from devolve.usecases import CannotPlan, plan_and_explain, plan_in_workspace, plan_model, try_weights, QUICK_GAP
+from devolve.usecases import QUICK_GAP, CannotPlan, WorkerLost, plan_apart, plan_in_workspace, plan_model, try_weights_apart
 
 
 @st.cache_resource(show_spinner="Building the model…", max_entries=8)
@@ -31,10 +31,15 @@ if st.button("Make the plan", type="primary",
              help=f"Solves within {assessment.scenario.time_limit_seconds:g} s under '{assessment.scenario.name}'."):
     with st.status("Making the plan…", expanded=True) as status:
         try:
-            plan = plan_and_explain(assessment, progress=lambda step: status.update(label=step))
+            plan = plan_apart(assessment, progress=lambda step: status.update(label=step))
         except CannotPlan:
             status.update(label="No plan", state="error")
             st.error("The assessment has no neighbourhoods: add them to the workbook's Neighbourhoods sheet.")
+            st.stop()
+        except WorkerLost as e:
+            status.update(label="No plan", state="error")
+            st.error(f"No plan: {e}. The server may be short of memory; try again, and tell whoever runs it if "
+                     "this happens again.")
             st.stop()
         record = plan_in_workspace(ws, assessment, plan, name=opened.name, opened=opened, command="app",
                                    by=officer())
@@ -102,7 +107,9 @@ if sum(tried.values()) == 0:
 elif any(abs(tried[b] - planned.scenario.weights[b] / total) > 1e-9 for b in BENEFITS):
     weights = {b: v / sum(tried.values()) for b, v in tried.items()}
     with st.spinner("Re-planning…"):
-        again = try_weights(_model(kept.record.inputs_digest, planned), weights, plan)
+        waiting = st.empty()
+        again = try_weights_apart(_model(kept.record.inputs_digest, planned), weights, plan, progress=waiting.caption)
+        waiting.empty()
     if not again.status.has_plan:
         st.warning("No plan was found with these weights in the time allowed: save them as a scenario and make "
                    "the plan to give the solver longer.")
