@@ -216,6 +216,7 @@ class NoteKind(str, Enum):
     REPAIR_FAILED = "no integer plan found by fixing and repairing"
     START_KEPT = "the previous plan is still the best found"
     STOPPED = "the solver overran its deadline and was stopped"
+    PARTIAL_BOUND = "a bound from the LP relaxation stopped part way"
 
 
 class SolveNote(Frozen):

@@ -146,6 +146,24 @@ def run_highs(lp: highspy.HighsLp, deadline: Deadline, relative_gap: float | Non
     return h, x
 
 
+def dual_bound(lp: highspy.HighsLp, row_dual: np.ndarray) -> float:
+    """A bound on a maximisation in :func:`highs_lp`'s form from any row multipliers ``y`` — an LP
+    stopped part way, before or without crossover: c·x = (c − Aᵀy)·x + y·Ax, and each part is at most
+    its largest over the column and row bounds. A multiplier that would need an infinite row bound
+    is left out (set to 0), so the bound holds whatever ``y`` is; it is as tight as ``y`` is good
+    (equal to the LP optimum at the optimal duals)."""
+    y = np.asarray(row_dual, dtype=float).copy()
+    lo, hi = np.asarray(lp.row_lower_, dtype=float), np.asarray(lp.row_upper_, dtype=float)
+    y[~np.isfinite(y) | ((y > 0) & (hi >= 1e30)) | ((y < 0) & (lo <= -1e30))] = 0.0
+    start = np.asarray(lp.a_matrix_.start_)
+    rows = np.repeat(np.arange(len(lo)), np.diff(start))
+    used = np.bincount(np.asarray(lp.a_matrix_.index_), weights=np.asarray(lp.a_matrix_.value_) * y[rows],
+                       minlength=lp.num_col_)
+    reduced = np.asarray(lp.col_cost_, dtype=float) - used
+    sides = np.where(y > 0, y * np.where(y > 0, hi, 0.0), y * np.where(y < 0, lo, 0.0))
+    return float(np.maximum(reduced, 0.0) @ np.asarray(lp.col_upper_, dtype=float) + sides.sum())
+
+
 def status_of(h: highspy.Highs, has_solution: bool) -> PlanStatus:
     ms = h.getModelStatus()
     if ms == highspy.HighsModelStatus.kOptimal:

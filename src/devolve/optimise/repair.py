@@ -16,7 +16,7 @@ import highspy
 import numpy as np
 
 from devolve.core.plan import NoteKind, PlanMethod, PlanStatus, SolveNote
-from devolve.optimise.highs import Deadline, highs_name, is_infeasible, new_highs, run_highs
+from devolve.optimise.highs import Deadline, dual_bound, highs_name, is_infeasible, new_highs, run_highs
 from devolve.optimise.matrix import ModelMatrix
 from devolve.optimise.model import DevolutionModel
 from devolve.optimise.options import OptionArrays
@@ -79,8 +79,12 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
     if is_infeasible(h):
         return RawSolution(None, PlanStatus.INFEASIBLE, method, solver, None, lp_seconds)
     if x_red is None or h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return RawSolution(None, PlanStatus.NO_PLAN, method, solver, None, lp_seconds,
-                           [SolveNote(kind=NoteKind.LP_TIMED_OUT)])
+        # stopped part way: the row multipliers so far still prove a bound, if a loose one
+        sol = h.getSolution()
+        bound = dual_bound(red.lp, sol.row_dual) if sol.dual_valid else None
+        return RawSolution(None, PlanStatus.NO_PLAN, method, solver, bound, lp_seconds,
+                           [SolveNote(kind=NoteKind.LP_TIMED_OUT)] + ([] if bound is None else [
+                               SolveNote(kind=NoteKind.PARTIAL_BOUND, figures={"seconds": lp_seconds, "bound": bound})]))
     bound = float(h.getInfo().objective_function_value)
     x_lp = red.fixed.copy()
     x_lp[red.columns] = x_red

@@ -221,6 +221,8 @@ _NOTES = {
     NoteKind.LP_TIMED_OUT: "the LP relaxation did not finish within the time limit",
     NoteKind.REPAIR_FAILED: "no integer plan was found by fixing and repairing in the time allowed",
     NoteKind.START_KEPT: "the plan before the change is still the best found, and is kept",
+    NoteKind.PARTIAL_BOUND: "the LP relaxation was stopped after {seconds:.1f} s; its dual values so far prove no "
+                            "plan is worth more than {bound:.4f} (the LP's own optimum would be lower)",
     NoteKind.STOPPED: "the solver did not stop at its deadline and was stopped {over:.1f} s after it, "
                       "{seconds:.1f} s into the work; no plan was kept",
 }
