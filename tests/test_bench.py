@@ -96,3 +96,16 @@ def test_peak_memory_is_measured_per_process():
                                             "print('done')"])
     assert small["exit_code"] == big["exit_code"] == 0 and small["last_line"] == "done"
     assert small["peak_mb"] < 100 < 200 <= big["peak_mb"] < 400
+    assert big["peak_together_mb"] is None or 150 < big["peak_together_mb"] < 400
+
+
+@pytest.mark.slow
+def test_memory_measures_validate_assess_and_the_app_each_in_a_fresh_process(capsys):
+    assert bench.main(["--memory", "--scale", "S", "--time-limit", "5"]) == 0
+    text = capsys.readouterr().out
+    assert "scale S: 40 services x 12 neighbourhoods, a workbook of" in text and "MB of memory" in text
+    for said in ("devolve validate: peak", "devolve assess --out plan.xlsx: peak",
+                 "the app (upload, keep, plan): peak"):
+        assert said in text
+    assert "exit code 0): council.xlsx: valid" in text and "Plan written to" in text
+    assert '"errors": [], "exceptions": []' in text and '"in_hand": "council"' in text

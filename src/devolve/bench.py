@@ -17,9 +17,9 @@ capacity limit binds in every neighbourhood, the council the deadline stress tes
 
 ``--memory`` measures peak memory instead: the council of ``--scale`` (L for 700 services × 69
 neighbourhoods) is written to a workbook whose scenario has ``--time-limit``, then ``devolve validate``,
-``devolve assess --out`` and the app (Streamlit's AppTest uploading the workbook and keeping it in
-a workspace) each run in a fresh process, and each one's peak resident memory and seconds are printed
-beside the workbook's size and the machine's memory.
+``devolve assess --out`` and the app (Streamlit's AppTest uploading the workbook, keeping it in a
+workspace and making the plan) each run in a fresh process, and each one's peak resident memory and
+seconds are printed beside the workbook's size and the machine's memory.
 
 ``--replan`` times what the app does when a weight moves: on the bundled sample, a new model from
 the built one (``with_weights``) and a quick plan from the kept one (:func:`devolve.usecases.try_weights`),
@@ -357,23 +357,75 @@ at.file_uploader[0].set_value((os.path.basename(workbook), content,
                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
 said = [m.value for m in (*at.success, *at.error)]
 next(b for b in at.button if b.label == "Keep it in the workspace").click().run()
-print(json.dumps({"upload_and_keep_seconds": round(time.perf_counter() - t, 1), "said": said,
-                  "exceptions": [e.value for e in at.exception], "in_hand": at.selectbox[0].value}))
+kept, in_hand = time.perf_counter() - t, at.selectbox[0].value
+at.switch_page("src/devolve/app/pages/plan.py").run()
+t = time.perf_counter()
+next(b for b in at.button if b.label == "Make the plan").click().run()
+print(json.dumps({"upload_and_keep_seconds": round(kept, 1), "plan_seconds": round(time.perf_counter() - t, 1),
+                  "said": said, "in_hand": in_hand, "errors": [e.value for e in at.error],
+                  "exceptions": [e.value for e in at.exception]}))
 """
 """What ``--memory`` runs for the app: Streamlit's AppTest (the app in-process, as the app's own tests
-drive it) opens the app, uploads the workbook and keeps it in the workspace, as an officer would."""
+drive it) opens the app, uploads the workbook, keeps it in the workspace and makes the plan, as an
+officer would."""
 
 
 PEAK = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
+try:  # orphans (a multiprocessing fork server, its workers) come to this process, to be waited for
+    import ctypes
+    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+except (OSError, AttributeError):
+    pass
+me, peak, done = os.getpid(), [0], threading.Event()
+
+def tree_kb():
+    parents = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parents[int(pid)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    ours, kb = {me}, 0
+    while True:
+        more = {pid for pid, parent in parents.items() if parent in ours} - ours
+        if not more:
+            break
+        ours |= more
+    for pid in ours - {me}:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                kb += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return kb
+
+def sample():
+    while not done.wait(0.2):
+        peak[0] = max(peak[0], tree_kb())
+
+if os.path.isdir("/proc"):
+    threading.Thread(target=sample, daemon=True).start()
 t = time.perf_counter()
 code = subprocess.call(sys.argv[1:])
-print(json.dumps([code, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))
+seconds = time.perf_counter() - t
+end = time.monotonic() + 30
+while time.monotonic() < end:  # wait for any orphan, so that its peak is counted too
+    try:
+        if os.waitpid(-1, os.WNOHANG) == (0, 0):
+            time.sleep(0.1)
+    except ChildProcessError:
+        break
+done.set()
+print(json.dumps([code, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, peak[0]]))
 """
 """The small process ``--memory`` runs each step under. A child's peak resident memory on Linux
 starts at its parent's when it was forked (the kernel keeps the high-water mark across the exec), so a
 step run straight from this (large) process would be charged for it; run from this one, it is charged
-for a bare Python at most (about 10 MB)."""
+for a bare Python at most (about 10 MB). It reports the peak of the largest process of the step
+(the step's own, or a worker's: orphans come to it to be waited for) and, sampled every 0.2 s, the
+peak of all of them together (resident memory summed, so pages a fork shares count twice)."""
 
 
 def _peak(command: list[str], env: dict[str, str] | None = None) -> dict:
@@ -384,17 +436,18 @@ def _peak(command: list[str], env: dict[str, str] | None = None) -> dict:
     done = subprocess.run([sys.executable, "-c", PEAK, *command], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, env=env, text=True)
     *lines, last = done.stdout.strip().splitlines()
-    code, seconds, rss = json.loads(last)
+    code, seconds, rss, together_kb = json.loads(last)
     rss *= 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in kilobytes on Linux, bytes on macOS
-    return {"seconds": round(seconds, 1), "peak_mb": round(rss / 2**20, 1), "exit_code": code,
+    return {"seconds": round(seconds, 1), "peak_mb": round(rss / 2**20, 1),
+            "peak_together_mb": round(together_kb / 2**10, 1) if together_kb else None, "exit_code": code,
             "last_line": lines[-1] if lines else ""}
 
 
 def memory(scale: str = "L", time_limit: float = 60.0, seed: int = 0, app: bool = True) -> dict:
     """Peak resident memory (MB) and seconds of ``devolve validate`` and ``devolve assess --out``
     on the council of ``scale`` written to a workbook (its scenario's time limit ``time_limit``),
-    each in a fresh process, and of the app reading the same workbook (an upload kept in the
-    workspace, through Streamlit's AppTest, when the checkout's ``streamlit_app.py`` is at hand),
+    each in a fresh process, and of the app on the same workbook (uploaded, kept in the workspace
+    and planned, through Streamlit's AppTest, when the checkout's ``streamlit_app.py`` is at hand),
     against the machine's memory."""
     import os
 
@@ -466,11 +519,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['workbook_mb']:.2f} MB (its time limit {r['time_limit_seconds']:g} s); this machine has "
               f"{r['machine_memory_mb']:,} MB of memory")
         for label, said in (("validate", "devolve validate"), ("assess", "devolve assess --out plan.xlsx"),
-                            ("app", "the app (upload, kept in the workspace)")):
+                            ("app", "the app (upload, keep, plan)")):
             if label in r:
                 c = r[label]
-                print(f"  {said}: peak {c['peak_mb']:,.0f} MB in {c['seconds']:.1f} s (exit code {c['exit_code']}): "
-                      f"{c['last_line'][:200]}")
+                together = ("" if c["peak_together_mb"] is None
+                            else f" (all its processes together, sampled: {c['peak_together_mb']:,.0f} MB)")
+                print(f"  {said}: peak {c['peak_mb']:,.0f} MB in its largest process{together}, in "
+                      f"{c['seconds']:.1f} s (exit code {c['exit_code']}): {c['last_line'][:200]}")
         if not r["app_measured"]:
             print("  the app was not measured: its streamlit_app.py is only in a checkout")
         return 0
