@@ -48,13 +48,15 @@ def _free_port() -> int:
 
 @contextmanager
 def served(checkout: Path, workspace: Path) -> Iterator[str]:
-    """The app's address while `streamlit run` serves it on a free local port."""
+    """The app's address while `streamlit run` serves it on a free local port; what the server
+    prints goes to ``streamlit.log`` beside the workspace (a pipe nobody read could fill and stall it)."""
     port = _free_port()
     env = {**os.environ, "DEVOLVE_WORKSPACE": str(workspace)}
+    log = (workspace.parent / "streamlit.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(checkout / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=checkout, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -65,9 +67,11 @@ def served(checkout: Path, workspace: Path) -> Iterator[str]:
                         break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start:\n{server.stdout.read() if server.stdout else ''}")
+                    log.flush()
+                    pytest.fail(f"streamlit did not start:\n{(workspace.parent / 'streamlit.log').read_text()}")
                 time.sleep(0.3)
         yield url
     finally:
         server.terminate()
         server.wait(20)
+        log.close()
