@@ -40,6 +40,10 @@ def need_chromium() -> None:
         pytest.skip(MISSING)
 
 
+SERVERS: dict[str, subprocess.Popen] = {}
+"""The server behind each address :func:`served` gives, for a test that stops it the hard way."""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,8 +74,10 @@ def served(checkout: Path, workspace: Path) -> Iterator[str]:
                     log.flush()
                     pytest.fail(f"streamlit did not start:\n{(workspace.parent / 'streamlit.log').read_text()}")
                 time.sleep(0.3)
+        SERVERS[url] = server
         yield url
     finally:
+        SERVERS.pop(url, None)
         server.terminate()
         server.wait(20)
         log.close()
