@@ -3,7 +3,8 @@ their own: every one opens the app on a fresh workspace (so all ten find the sam
 makes a plan and tries other weights. No session may see an error, another's plan or another's
 name; the time each waited for its plan is printed (median and 95th percentile) for the note,
 with how many quick re-plans after a weight change finished within their own time limit (the
-page says plainly when one did not: the solves share one process, so ten at once queue).
+page says plainly when one did not). Plans are made in worker processes, as many at once as
+there are cores; the others wait their turn, saying so.
 
 Bounded: ten sessions, one headless chromium, every wait capped. Skipped, saying why, where
 chromium is not installed, unless DEVOLVE_REQUIRE_BROWSER=1 (CI).
