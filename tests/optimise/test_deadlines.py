@@ -27,7 +27,8 @@ from devolve.optimise.highs import DEADLINE_MARGIN_SECONDS
 pytestmark = pytest.mark.slow
 
 TINY = 1e-6
-TIMED_OUT = {NoteKind.LP_TIMED_OUT, NoteKind.REPAIR_FAILED, NoteKind.STOPPED}
+TIMED_OUT = {NoteKind.LP_TIMED_OUT, NoteKind.REPAIR_FAILED, NoteKind.STOPPED, NoteKind.MILP_TIMED_OUT,
+             NoteKind.MILP_NOT_STARTED}
 """Notes that say time ran out before a plan was found."""
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from devolve.core import ActivityKey, CoherenceRule, Offer, Stage
-from devolve.core.plan import PlanMethod, PlanStatus
+from devolve.core.plan import NoteKind, PlanMethod, PlanStatus
 from devolve.optimise.check import check_plan
 from devolve.optimise.model import build_model, pulp_problem
 from devolve.optimise.readback import RawSolution
@@ -201,7 +201,13 @@ def test_a_solve_cut_short_before_any_plan_says_so(larger):
     _, model = larger
     plan = solve(model, route="exact", time_limit=1e-6, relative_gap=0.0)
     assert plan.status == PlanStatus.NO_PLAN
-    assert (plan.objective, plan.best_bound, plan.gap, plan.decisions, plan.limits) == (None, None, None, (), ())
+    assert (plan.objective, plan.gap, plan.decisions, plan.limits) == (None, None, (), ())
+    kinds = {n.kind for n in plan.notes}
+    assert NoteKind.LP_TIMED_OUT in kinds
+    # the LP stopped at once: any bound is its multipliers' so far, said so, and no lower than the LP's own
+    if plan.best_bound is not None:
+        assert NoteKind.PARTIAL_BOUND in kinds
+        assert plan.best_bound >= solve(model, route="lp_fix").best_bound - 1e-7
 
 
 def test_a_solve_cut_short_claims_no_more_than_it_proved(larger):

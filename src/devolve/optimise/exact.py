@@ -28,14 +28,18 @@ EXACT = PlanMethod.EXACT
 
 
 def solve_exact_arrays(model: DevolutionModel, upper: np.ndarray, deadline: Deadline, relative_gap: float,
-                       start: np.ndarray | None) -> RawSolution:
+                       start: np.ndarray | None, reserve: float = 0.0) -> RawSolution:
+    """``reserve``: seconds before the deadline at which HiGHS is asked to stop, for the phases in
+    which it neither calls back nor reads the clock (see :data:`devolve.optimise.solve.ROOT_FACTOR`)."""
     mat = model.matrix
     t0 = time.perf_counter()
     reduced = reduce_model(mat, model.objective(), upper, np.zeros(mat.n_cols), upper > 0, integer=True)
     if reduced is None:
         return RawSolution(None, PlanStatus.INFEASIBLE, EXACT, highs_name(), None, time.perf_counter() - t0,
                            [SolveNote(kind=NoteKind.FLOOR_UNREACHABLE)])
-    h, xr = run_highs(reduced.lp, deadline, relative_gap, None if start is None else start[reduced.columns])
+    early = Deadline(deadline.deadline - reserve)
+    h, xr = run_highs(reduced.lp, early, relative_gap, None if start is None else start[reduced.columns])
+    deadline.solver_seconds += early.solver_seconds
     seconds = time.perf_counter() - t0
     status = status_of(h, xr is not None)
     x = None
@@ -44,7 +48,8 @@ def solve_exact_arrays(model: DevolutionModel, upper: np.ndarray, deadline: Dead
         x[reduced.columns] = np.round(xr)
         x = mat.settle(x)
     bound = h.getInfo().mip_dual_bound if x is not None else None
-    return RawSolution(x, status, EXACT, highs_name(), finite(bound), seconds)
+    notes = [] if x is not None or status == PlanStatus.INFEASIBLE else [SolveNote(kind=NoteKind.MILP_TIMED_OUT)]
+    return RawSolution(x, status, EXACT, highs_name(), finite(bound), seconds, notes)
 
 
 class _GuardedHiGHS(pulp.HiGHS):

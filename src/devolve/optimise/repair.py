@@ -82,9 +82,13 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
         # stopped part way: the row multipliers so far still prove a bound, if a loose one
         sol = h.getSolution()
         bound = dual_bound(red.lp, sol.row_dual) if sol.dual_valid else None
-        return RawSolution(None, PlanStatus.NO_PLAN, method, solver, bound, lp_seconds,
-                           [SolveNote(kind=NoteKind.LP_TIMED_OUT)] + ([] if bound is None else [
-                               SolveNote(kind=NoteKind.PARTIAL_BOUND, figures={"seconds": lp_seconds, "bound": bound})]))
+        notes = [SolveNote(kind=NoteKind.LP_TIMED_OUT)] + ([] if bound is None else [
+            SolveNote(kind=NoteKind.PARTIAL_BOUND, figures={"seconds": lp_seconds, "bound": bound})])
+        if start is not None and feasible(mat, start):  # the plan given to beat still stands
+            status = PlanStatus.FEASIBLE if bound is None else gap_status(float(cost @ start), bound, relative_gap)
+            return RawSolution(start, status, method, solver, bound, lp_seconds,
+                               notes + [SolveNote(kind=NoteKind.START_KEPT)])
+        return RawSolution(None, PlanStatus.NO_PLAN, method, solver, bound, lp_seconds, notes)
     bound = float(h.getInfo().objective_function_value)
     x_lp = red.fixed.copy()
     x_lp[red.columns] = x_red
