@@ -91,8 +91,12 @@ def test_tight_capacity_at_l_keeps_its_deadline(tight_l, limit):
     assert_honest(assessment, plan, elapsed, limit)
 
 
-def test_exact_route_at_m_keeps_its_deadline(council_m):
-    """Asked to prove the optimum (a gap of 0), which it cannot in 15 s, so the limit binds."""
+@pytest.mark.parametrize("limit", [15.0, 25.0], ids=["too-short-to-start", "stopped-in-the-tree"])
+def test_exact_route_at_m_keeps_its_deadline(council_m, limit):
+    """Asked to prove the optimum (a gap of 0), which it cannot in either limit, so the limit binds:
+    at 15 s the MILP's unstoppable first steps may not fit after the LP relaxation, at 25 s they
+    do and the MILP is stopped in its tree, with the plan it found."""
     assessment, model = council_m
-    plan, elapsed = timed_solve(model, 15.0, route=SolveRoute.EXACT, relative_gap=0.0)
-    assert_honest(assessment, plan, elapsed, 15.0, gap=0.0)
+    plan, elapsed = timed_solve(model, limit, route=SolveRoute.EXACT, relative_gap=0.0)
+    assert_honest(assessment, plan, elapsed, limit, gap=0.0)
+    assert plan.method.value == "exact MILP"
