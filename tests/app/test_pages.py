@@ -207,3 +207,19 @@ def test_a_council_template_that_is_not_a_word_file_is_named_not_a_traceback(app
     assert [e.value for e in app.error] == ["The template 'council.docx' is not a Word document devolve can read "
                                             "(a .docx is a zip package)."]
     assert not any(b.label.startswith("Download the cabinet report") for b in app.get("download_button"))
+
+
+def test_a_plan_stopped_for_time_says_so_not_that_the_scenario_cannot_be_met(app):
+    from devolve import apart
+    from devolve.usecases import plan_in_workspace
+
+    with Workspace() as ws:
+        opened = ws.open(SAMPLE_NAME)
+        stopped = apart.stopped_plan(opened.assessment.scenario, apart.Overran(63.2, 3.1))
+        plan_in_workspace(ws, opened.assessment, stopped, name=SAMPLE_NAME, opened=opened, command="test")
+    page(app, "plan")
+    [said] = [e.value for e in app.error]
+    assert said.startswith("No plan was found for the scenario") and "cannot be met" not in said
+    assert any("did not stop at its time limit" in m.value for m in app.markdown)
+    page(app, "robustness")
+    assert any("no plan was found in the time allowed" in w.value for w in app.warning)

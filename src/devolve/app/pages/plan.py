@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from devolve.app.state import PLAN, current, officer, pounds, workspace
+from devolve.core.plan import PlanStatus
 from devolve.core.terms import BENEFITS, Stage
 from devolve.app.tables import for_people
 from devolve.present.charts import devolved_heatmap
@@ -61,7 +62,8 @@ if kept.record.revision != opened.revision or planned.scenario != assessment.sce
                "to see the difference.")
 
 if plan.diagnosis:
-    st.error(f"The scenario '{planned.scenario.name}' cannot be met:")
+    st.error(f"The scenario '{planned.scenario.name}' cannot be met:" if plan.status == PlanStatus.INFEASIBLE
+             else f"No plan was found for the scenario '{planned.scenario.name}' in the time allowed:")
     for line in obstacle_lines(planned, plan):
         st.markdown(f"- {line}")
     st.stop()

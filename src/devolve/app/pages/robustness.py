@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from devolve.app.state import PLAN, ROBUSTNESS, built_model, current, pounds, workspace
+from devolve.core.plan import PlanStatus
 from devolve.core.limits import CATALOGUE, Family
 from devolve.core.robustness import Acceptability, Band, Change, Frontier, WeightDraw
 from devolve.present.charts import (
@@ -74,7 +75,8 @@ st.caption(f"Plan {pick.id} was made under the scenario '{pick.scenario_name}' f
            f"assessment ({pick.status}).")
 plan, planned = kept.plan, kept.assessment
 if plan.diagnosis or not plan.status.has_plan:
-    st.warning(f"Plan {pick.id} has no decisions to test: its scenario cannot be met. See the **Plan** page.")
+    why = "its scenario cannot be met" if plan.status == PlanStatus.INFEASIBLE else "no plan was found in the time allowed"
+    st.warning(f"Plan {pick.id} has no decisions to test: {why}. See the **Plan** page.")
     st.stop()
 if kept.record.revision != opened.revision or planned.scenario != opened.assessment.scenario:
     st.info(f"Plan {pick.id} was made from revision {kept.record.revision} under '{kept.record.scenario_name}'; the "
