@@ -68,7 +68,7 @@ def test_a_stopped_plan_says_so_and_why(sample):
 
 
 def test_work_beyond_the_free_solvers_waits_and_says_so(monkeypatch):
-    monkeypatch.setattr(apart, "_slots", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(apart, "_queue", apart.Queue(1))
     first = threading.Thread(target=apart.run_apart, args=(sleep_then_answer, (1.5,)))
     first.start()
     time.sleep(0.3)
@@ -91,3 +91,28 @@ def test_an_assessment_with_no_neighbourhoods_is_refused_before_any_process(make
     assessment, _ = usecases.read_input(make_workbook({"Services": services_rows}))
     with pytest.raises(usecases.CannotPlan):
         usecases.plan_apart(assessment)
+
+
+def test_turns_are_taken_in_the_order_asked_for():
+    queue = apart.Queue(1)
+    queue.wait_turn(lambda step: None)  # the one slot is taken
+    order: list[int] = []
+    heard: dict[int, list[str]] = {1: [], 2: [], 3: []}
+
+    def wait(i: int) -> None:
+        queue.wait_turn(heard[i].append)
+        order.append(i)
+        time.sleep(0.05)
+        queue.done()
+
+    threads = []
+    for i in (1, 2, 3):
+        threads.append(threading.Thread(target=wait, args=(i,)))
+        threads[-1].start()
+        time.sleep(0.2)  # each arrives after the one before has started waiting
+    time.sleep(0.6)
+    queue.done()
+    for t in threads:
+        t.join(5)
+    assert order == [1, 2, 3]
+    assert heard[3][0] == "Waiting for a free solver: 2 plan(s) before this one in the queue…"

@@ -33,9 +33,47 @@ _PRELOAD = ["__main__", "devolve.usecases", "devolve.optimise.solve", "devolve.o
 program that asked, which every worker would otherwise import again)."""
 _context = None
 _context_lock = threading.Lock()
-_slots = threading.BoundedSemaphore(default_workers())
-_queue_lock = threading.Lock()
-_waiting = [0]
+
+
+class Queue:
+    """Turns at the solvers, first come first served, at most ``slots`` at once (a semaphore would
+    let a late arrival overtake one that has waited long)."""
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self._turns = threading.Condition()
+        self._waiting: list[object] = []
+        self._running = 0
+
+    def wait_turn(self, say: Progress) -> None:
+        me = object()
+        with self._turns:
+            self._waiting.append(me)
+        try:
+            while True:
+                with self._turns:
+                    ahead = self._waiting.index(me)
+                    if ahead < self.slots - self._running:
+                        self._waiting.remove(me)
+                        self._running += 1
+                        return
+                say(f"Waiting for a free solver: {ahead} plan(s) before this one in the queue…")  # not holding the lock
+                with self._turns:
+                    self._turns.wait(0.5)
+        except BaseException:
+            with self._turns:
+                if me in self._waiting:
+                    self._waiting.remove(me)
+                    self._turns.notify_all()
+            raise
+
+    def done(self) -> None:
+        with self._turns:
+            self._running -= 1
+            self._turns.notify_all()
+
+
+_queue = Queue(default_workers())
 
 
 class Overran(Exception):
@@ -85,18 +123,11 @@ def run_apart(task: Callable, args: tuple, kwargs: dict | None = None, *, progre
     is given a ``progress`` of its own). Raises :class:`Overran` if a solver run in it overruns,
     :class:`WorkerLost` if it dies."""
     say = progress or (lambda step: None)
-    with _queue_lock:
-        _waiting[0] += 1
-    try:
-        while not _slots.acquire(timeout=0.5):
-            say(f"Waiting for a free solver: {_waiting[0] - 1} plan(s) in the queue before this one…")
-    finally:
-        with _queue_lock:
-            _waiting[0] -= 1
+    _queue.wait_turn(say)
     try:
         return _watch(task, args, kwargs or {}, say, relay and progress is not None)
     finally:
-        _slots.release()
+        _queue.done()
 
 
 def _watch(task: Callable, args: tuple, kwargs: dict, say: Progress, relay: bool) -> Any:
