@@ -65,3 +65,19 @@ def test_an_lp_stopped_part_way_still_gives_an_honest_bound():
     assert stopped.best_bound >= whole.best_bound - 1e-7
     kinds = [n.kind for n in stopped.notes]
     assert NoteKind.LP_TIMED_OUT in kinds and NoteKind.PARTIAL_BOUND in kinds
+
+
+def test_interior_point_stopped_short_hands_over_to_dual_simplex(council, monkeypatch):
+    """An LP big enough for interior point (here every LP, the limit lowered) that stalls — made
+    to, by an iteration limit of 2 — is solved by dual simplex in the time left, and says so."""
+    from devolve.optimise import repair
+
+    model = build_model(council)
+    simplex = solve(model, route="lp_fix")
+    monkeypatch.setattr(repair, "SIMPLEX_LIMIT", 0)
+    monkeypatch.setattr(repair, "IPM_OPTIONS", {**repair.IPM_OPTIONS, "ipm_iteration_limit": 2})
+    fell_back = solve(model, route="lp_fix")
+    kinds = [n.kind for n in fell_back.notes]
+    assert kinds[0] == NoteKind.IPM_FELL_BACK and NoteKind.LP_BOUND in kinds
+    assert fell_back.best_bound == pytest.approx(simplex.best_bound, rel=1e-9)
+    assert check_plan(council, fell_back) == []

@@ -31,7 +31,7 @@ from devolve.testing import one_service_council
 ARRANGEMENTS = {"solo": "Citizens alone", "group": "Community group"}
 NAMES = {"N1": "Northfield", "N2": "Southmead"}
 FIGURES = {"seconds": 1.25, "bound": 171.7035, "fractional": 5, "columns": 10764, "repaired": 714,
-           "dropped": 540, "options": 10764, "over": 3.2}
+           "dropped": 540, "options": 10764, "over": 3.2, "lp_seconds": 2.1}
 
 
 def test_money():

@@ -217,6 +217,7 @@ class NoteKind(str, Enum):
     START_KEPT = "the previous plan is still the best found"
     STOPPED = "the solver overran its deadline and was stopped"
     PARTIAL_BOUND = "a bound from the LP relaxation stopped part way"
+    IPM_FELL_BACK = "interior point stopped short; dual simplex took over"
     MILP_TIMED_OUT = "the exact MILP found no plan in time"
     MILP_NOT_STARTED = "too little time left to start the exact MILP"
 

@@ -27,6 +27,11 @@ SIMPLEX_LIMIT = 1_000_000
 """Largest LP (columns after the presolve) solved by dual simplex rather than interior point. With
 partnerships the LP is degenerate and interior point slow: at M (56k columns) simplex takes 2 s
 and interior point 15 s; at L (242k columns) 31 s against more than 120 s."""
+IPM_OPTIONS = {"solver": "ipm", "run_crossover": "on", "presolve": "off"}
+"""How an LP beyond :data:`SIMPLEX_LIMIT` is solved. If interior point stops short of an optimal
+vertex before the deadline (it stalled on a 700-service council in 2025, and HiGHS's own clean-up
+then ran past the deadline), dual simplex takes over for the time left, and the plan says so."""
+SIMPLEX_OPTIONS = {"solver": "simplex", "presolve": "off"}
 INTEGRAL_TOL = 1e-9
 """An LP value further than this from 0 or 1 counts as fractional (and is left to the repair)."""
 REPAIR_SIZES = (0, 300, 3_000)
@@ -68,21 +73,23 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
     # A vertex is wanted: the LP's vertices are nearly integral (docs/model.md). Dual simplex finds
     # one directly; only an LP beyond SIMPLEX_LIMIT goes by interior point then crossover.
     # HiGHS presolve costs more than it saves here; reduce_model did the work.
-    lp_options = ({"solver": "ipm", "run_crossover": "on", "presolve": "off"}
-                  if red.lp.num_col_ > SIMPLEX_LIMIT else {"solver": "simplex", "presolve": "off"})
+    lp_options = IPM_OPTIONS if red.lp.num_col_ > SIMPLEX_LIMIT else SIMPLEX_OPTIONS
     fits = (warm is not None and len(warm.col_status) == red.lp.num_col_
             and len(warm.row_status) == red.lp.num_row_)
     if fits:
         lp_options = {"solver": "simplex", "simplex_strategy": 4, "presolve": "off"}
     h, x_red = run_highs(red.lp, deadline, None, options=lp_options, basis=warm if fits else None)
+    if lp_options is IPM_OPTIONS and not _finished(h) and deadline.remaining() > 0:
+        notes.append(SolveNote(kind=NoteKind.IPM_FELL_BACK, figures={"seconds": time.perf_counter() - t0}))
+        h, x_red = run_highs(red.lp, deadline, None, options=SIMPLEX_OPTIONS)
     lp_seconds = time.perf_counter() - t0
     if is_infeasible(h):
-        return RawSolution(None, PlanStatus.INFEASIBLE, method, solver, None, lp_seconds)
+        return RawSolution(None, PlanStatus.INFEASIBLE, method, solver, None, lp_seconds, notes)
     if x_red is None or h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         # stopped part way: the row multipliers so far still prove a bound, if a loose one
         sol = h.getSolution()
         bound = dual_bound(red.lp, sol.row_dual) if sol.dual_valid else None
-        notes = [SolveNote(kind=NoteKind.LP_TIMED_OUT)] + ([] if bound is None else [
+        notes += [SolveNote(kind=NoteKind.LP_TIMED_OUT)] + ([] if bound is None else [
             SolveNote(kind=NoteKind.PARTIAL_BOUND, figures={"seconds": lp_seconds, "bound": bound})])
         if start is not None and feasible(mat, start):  # the plan given to beat still stands
             status = PlanStatus.FEASIBLE if bound is None else gap_status(float(cost @ start), bound, relative_gap)
@@ -133,6 +140,10 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
                            notes + [SolveNote(kind=NoteKind.REPAIR_FAILED)], basis)
     return RawSolution(x, gap_status(float(cost @ x), bound, relative_gap), method, solver, bound,
                        solve_seconds, notes, basis)
+
+
+def _finished(h: highspy.Highs) -> bool:
+    return h.getModelStatus() == highspy.HighsModelStatus.kOptimal or is_infeasible(h)
 
 
 def free_columns(arr: OptionArrays, mat: ModelMatrix, frac: np.ndarray, reduced: np.ndarray, upper: np.ndarray,

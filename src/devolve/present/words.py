@@ -223,6 +223,8 @@ _NOTES = {
     NoteKind.START_KEPT: "the plan before the change is still the best found, and is kept",
     NoteKind.PARTIAL_BOUND: "the LP relaxation was stopped after {seconds:.1f} s; its dual values so far prove no "
                             "plan is worth more than {bound:.4f} (the LP's own optimum would be lower)",
+    NoteKind.IPM_FELL_BACK: "interior point stopped short of an optimal vertex after {seconds:.1f} s; dual simplex "
+                            "solved the LP relaxation instead",
     NoteKind.MILP_TIMED_OUT: "the exact MILP found no plan within the time limit",
     NoteKind.MILP_NOT_STARTED: "the exact MILP was not started: {seconds:.1f} s were left, and its first steps "
                                "cannot be stopped part way (they take up to about four times the LP relaxation's "
