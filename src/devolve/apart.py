@@ -20,15 +20,16 @@ import time
 import traceback
 from typing import Any, Callable
 
+from devolve.core.plan import NoteKind, Obstacle, ObstacleKind, Plan, PlanMethod, PlanStatus, SolveNote
 from devolve.core.scenario import Scenario
 from devolve.core.terms import SolverName
-from devolve.core.plan import NoteKind, Obstacle, ObstacleKind, Plan, PlanMethod, PlanStatus, SolveNote
 from devolve.optimise.highs import DEADLINE_MARGIN_SECONDS, highs_name, watch_deadlines
 from devolve.scale import default_workers
 
 Progress = Callable[[str], None]
 
-_PRELOAD = ["__main__", "devolve.usecases", "devolve.optimise.solve", "devolve.optimise.explain", "devolve.optimise.diagnose"]
+_PRELOAD = ["__main__", "devolve.usecases", "devolve.optimise.solve", "devolve.optimise.explain",
+            "devolve.optimise.diagnose"]
 """Imported once by the fork server, so that a worker starts in milliseconds (``__main__``: the
 program that asked, which every worker would otherwise import again)."""
 _context = None
