@@ -42,11 +42,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     # imported here, not above: every command's parser is built for --help, and only this one
     # needs pandas and the solver
-    from devolve.core.plan import PlanStatus
     from devolve.present.plan_json import plan_json
     from devolve.present.problems import print_problems
     from devolve.present.tables import summary_lines
-    from devolve.present.words import obstacle_lines
+    from devolve.present.words import obstacle_lines, why_no_plan
     from devolve.usecases import (
         CannotPlan,
         load_scenario,
@@ -124,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
 
     if plan.diagnosis:
         name = assessment.scenario.name
-        print(f"devolve: the scenario '{name}' cannot be met:" if plan.status == PlanStatus.INFEASIBLE
-              else f"devolve: no plan was found for the scenario '{name}' in the time allowed:", file=sys.stderr)
+        print(f"devolve: {why_no_plan(name, plan)}:", file=sys.stderr)
         for line in obstacle_lines(assessment, plan):
             print(f"  - {line}", file=sys.stderr)
         return 2

@@ -160,8 +160,8 @@ def dual_bound(lp: highspy.HighsLp, row_dual: np.ndarray) -> float:
     used = np.bincount(np.asarray(lp.a_matrix_.index_), weights=np.asarray(lp.a_matrix_.value_) * y[rows],
                        minlength=lp.num_col_)
     reduced = np.asarray(lp.col_cost_, dtype=float) - used
-    sides = np.where(y > 0, y * np.where(y > 0, hi, 0.0), y * np.where(y < 0, lo, 0.0))
-    return float(np.maximum(reduced, 0.0) @ np.asarray(lp.col_upper_, dtype=float) + sides.sum())
+    side = np.where(y > 0, hi, np.where(y < 0, lo, 0.0))  # finite wherever y is not 0
+    return float(np.maximum(reduced, 0.0) @ np.asarray(lp.col_upper_, dtype=float) + y @ side)
 
 
 def status_of(h: highspy.Highs, has_solution: bool) -> PlanStatus:

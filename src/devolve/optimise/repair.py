@@ -77,7 +77,7 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
     fits = (warm is not None and len(warm.col_status) == red.lp.num_col_
             and len(warm.row_status) == red.lp.num_row_)
     if fits:
-        lp_options = {"solver": "simplex", "simplex_strategy": 4, "presolve": "off"}
+        lp_options = {**SIMPLEX_OPTIONS, "simplex_strategy": 4}  # primal simplex
     h, x_red = run_highs(red.lp, deadline, None, options=lp_options, basis=warm if fits else None)
     if lp_options is IPM_OPTIONS and not _finished(h) and deadline.remaining() > 0:
         notes.append(SolveNote(kind=NoteKind.IPM_FELL_BACK, figures={"seconds": time.perf_counter() - t0}))

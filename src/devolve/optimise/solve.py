@@ -142,30 +142,24 @@ def _exact_after(model: DevolutionModel, upper: np.ndarray, deadline: Deadline, 
         if not repaired:
             before.method = PlanMethod.EXACT
         return before
-    exact = solve_exact_arrays(model, upper, deadline, relative_gap, start, reserve=lp_seconds)
-    if repaired:
-        return continued(before, exact)
-    best = before if exact.x is None and before.x is not None and exact.status != PlanStatus.INFEASIBLE else exact
+    return continued(before, solve_exact_arrays(model, upper, deadline, relative_gap, start, reserve=lp_seconds),
+                     repaired=repaired)
+
+
+def continued(before: RawSolution, exact: RawSolution, *, repaired: bool = True) -> RawSolution:
+    """What the LP relaxation (with fix and repair's plan, when ``repaired``), then the exact MILP
+    from its plan, proved together: the better plan and the tighter of the two bounds (the MILP
+    may stop before it has one of its own)."""
     bounds = [b for b in (before.best_bound, exact.best_bound) if b is not None]
-    if bounds and best.status != PlanStatus.INFEASIBLE:
-        best.best_bound = min(bounds)
-    best.notes = before.notes + exact.notes
-    best.method = PlanMethod.EXACT
-    best.solve_seconds = before.solve_seconds + exact.solve_seconds
-    return best
-
-
-def continued(repaired: RawSolution, exact: RawSolution) -> RawSolution:
-    """What fix and repair, then the exact MILP from its plan, proved together: the better plan
-    and the tighter of the two bounds (the MILP may stop before it has one of its own)."""
-    bounds = [b for b in (repaired.best_bound, exact.best_bound) if b is not None]
-    best = exact if exact.x is not None or exact.status == PlanStatus.INFEASIBLE or repaired.x is None \
-        else repaired
+    best = exact if exact.x is not None or exact.status == PlanStatus.INFEASIBLE or before.x is None else before
     best.best_bound = min(bounds) if bounds and best.status != PlanStatus.INFEASIBLE else best.best_bound
-    best.solve_seconds = repaired.solve_seconds + exact.solve_seconds
-    if best is exact:
-        exact.notes = repaired.notes + [SolveNote(
-            kind=NoteKind.EXACT_CONTINUED if repaired.x is not None else NoteKind.EXACT_INSTEAD)] + exact.notes
+    best.solve_seconds = before.solve_seconds + exact.solve_seconds
+    if not repaired:  # the exact route: the LP was its first step
+        best.notes = before.notes + exact.notes
+        best.method = PlanMethod.EXACT
+    elif best is exact:
+        exact.notes = before.notes + [SolveNote(
+            kind=NoteKind.EXACT_CONTINUED if before.x is not None else NoteKind.EXACT_INSTEAD)] + exact.notes
     return best
 
 

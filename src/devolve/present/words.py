@@ -23,6 +23,7 @@ from devolve.core.plan import (
     Obstacle,
     ObstacleKind,
     Plan,
+    PlanStatus,
     SolveNote,
 )
 from devolve.core.scenario import SETTINGS_BY_KEY
@@ -236,6 +237,13 @@ _NOTES = {
 
 def note_text(note: SolveNote) -> str:
     return _NOTES[note.kind].format(**note.figures)
+
+
+def why_no_plan(scenario_name: str, plan: Plan) -> str:
+    """The heading over a plan's obstacles: the scenario cannot be met, or time ran out first."""
+    if plan.status == PlanStatus.INFEASIBLE:
+        return f"the scenario '{scenario_name}' cannot be met"
+    return f"no plan was found for the scenario '{scenario_name}' in the time allowed"
 
 
 def obstacle_lines(assessment: Assessment, plan: Plan) -> list[str]:

@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from devolve.app.state import PLAN, current, officer, pounds, workspace
-from devolve.core.plan import PlanStatus
 from devolve.core.terms import BENEFITS, Stage
 from devolve.app.tables import for_people
 from devolve.present.charts import devolved_heatmap
 from devolve.present.tables import checks_table, fates_table, limits_table, neighbourhoods_table
-from devolve.present.words import obstacle_lines
+from devolve.present.words import obstacle_lines, why_no_plan
 from devolve.usecases import QUICK_GAP, CannotPlan, WorkerLost, plan_apart, plan_in_workspace, plan_model, try_weights_apart
 
 
@@ -62,8 +61,8 @@ if kept.record.revision != opened.revision or planned.scenario != assessment.sce
                "to see the difference.")
 
 if plan.diagnosis:
-    st.error(f"The scenario '{planned.scenario.name}' cannot be met:" if plan.status == PlanStatus.INFEASIBLE
-             else f"No plan was found for the scenario '{planned.scenario.name}' in the time allowed:")
+    why = why_no_plan(planned.scenario.name, plan)
+    st.error(f"{why[0].upper()}{why[1:]}:")
     for line in obstacle_lines(planned, plan):
         st.markdown(f"- {line}")
     st.stop()
