@@ -45,19 +45,26 @@ input gives the same plan on a busy machine and an idle one (the deadline is onl
 REPAIR_REL_GAP = 1e-4
 REPAIR_TARGET = 0.5
 """The repair stops early once the plan is within this fraction of the gap asked for."""
+LEAN_CUTS = {"mip_lp_age_limit": 0, "mip_pool_age_limit": 0, "mip_pool_soft_limit": 1}
+"""HiGHS options for a repair that must be quick rather than thorough (a robustness sample): cuts
+leave the LP as soon as they stop binding and are not kept in a pool. At the root, where the repair
+spends its time, HiGHS otherwise keeps hundreds of cuts (925 on one sample's 821 columns); on 44
+samples' repairs this took 6.5 s against 11.6 s, with values 0.03% lower on average."""
 
 
 def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
                  relative_gap: float, start: np.ndarray | None = None,
                  warm: highspy.HighsBasis | None = None, target: float = REPAIR_TARGET,
-                 rounds: tuple[int, ...] = REPAIR_SIZES, nodes: int = REPAIR_NODES) -> RawSolution:
+                 rounds: tuple[int, ...] = REPAIR_SIZES, nodes: int = REPAIR_NODES,
+                 mip_options: dict | None = None) -> RawSolution:
     """``warm``: the LP basis of an earlier solve of this model under other values, with the same
     ``upper`` (``RawSolution.lp_basis``): primal simplex starts from it, four to ten times faster
     than cold on the sample (dual simplex from it is no faster than cold once scores move too).
     A basis of another shape (a row the reduction drops under these values) is not used.
     ``target``: the repair stops once the plan is within this share of the gap asked for;
     ``rounds``: the repair's rounds (see :data:`REPAIR_SIZES`); ``nodes``: the branch-and-bound
-    nodes each round may use (see :data:`REPAIR_NODES`)."""
+    nodes each round may use (see :data:`REPAIR_NODES`); ``mip_options``: more HiGHS options for
+    the repair's MILP (:data:`LEAN_CUTS`)."""
     mat = model.matrix
     A, N, C = model.options.shape
     cost = model.objective()
@@ -121,7 +128,7 @@ def solve_lp_fix(model: DevolutionModel, upper: np.ndarray, deadline: Deadline,
             break  # the wide round only when the plan is still outside the gap asked for
         free = free_columns(model.options, mat, frac, reduced, upper, size)
         base = rounded if x is None else x  # start each round from the best plan so far
-        xr = _repair(mat, cost, upper, base, free, deadline, target, nodes)
+        xr = _repair(mat, cost, upper, base, free, deadline, target, nodes, mip_options)
         if xr is not None and (x is None or cost @ xr > cost @ x + 1e-12):
             x = xr
             repaired_over = int(free.sum())
@@ -199,7 +206,8 @@ def free_columns(arr: OptionArrays, mat: ModelMatrix, frac: np.ndarray, reduced:
 
 
 def _repair(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, base: np.ndarray, free: np.ndarray,
-            deadline: Deadline, target: float, nodes: int = REPAIR_NODES) -> np.ndarray | None:
+            deadline: Deadline, target: float, nodes: int = REPAIR_NODES,
+            mip_options: dict | None = None) -> np.ndarray | None:
     """Solve the MILP over the free columns with the rest fixed at ``base`` (LP values or the
     best plan so far), starting from ``base``; stop once the whole plan reaches ``target``."""
     x = np.where(free, 0.0, base)
@@ -223,6 +231,8 @@ def _repair(mat: ModelMatrix, cost: np.ndarray, upper: np.ndarray, base: np.ndar
     # trusted at once)
     h.setOptionValue("presolve", "off")
     h.setOptionValue("mip_pscost_minreliable", 0)
+    for key, value in (mip_options or {}).items():
+        h.setOptionValue(key, value)
     h.passModel(lp_r)
     h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
     h.cbMipImprovingSolution += improving

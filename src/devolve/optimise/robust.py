@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -27,9 +28,9 @@ from devolve.core.terms import BENEFITS, Benefit, ScoreSource
 from devolve.optimise.highs import Deadline
 from devolve.optimise.model import DevolutionModel
 from devolve.optimise.options import SCORED
-from devolve.optimise.presolve import column_upper
+from devolve.optimise.presolve import column_upper, feasible
 from devolve.optimise.readback import RawSolution, complete
-from devolve.optimise.repair import REPAIR_NODES, REPAIR_SIZES, REPAIR_TARGET, solve_lp_fix
+from devolve.optimise.repair import LEAN_CUTS, REPAIR_NODES, REPAIR_SIZES, REPAIR_TARGET, solve_lp_fix
 
 SAMPLE_GAP = 0.01
 """Each re-plan is proven within this of the best plan possible under its values (or the
@@ -64,34 +65,42 @@ def _gap(model: DevolutionModel) -> float:
 
 
 class Replanner:
-    """One model, re-planned under other values from its own LP basis, today's plan the one to
-    beat: it stands while it is within the gap of the best plan possible. Made once per worker."""
+    """One model, re-planned under other values from its own LP basis, the best plan it is told
+    of the one to beat: it stands while it is within the gap of the best plan possible. Made once
+    per worker, and never changed after: pieces of samples may share it, one per thread."""
 
     def __init__(self, model: DevolutionModel, plan: Plan):
         self.model = model
         self.gap = _gap(model)
         self.today = chosen_options(model, plan)
+        self.today_columns = complete(model, self.today.astype(float))
         upper = column_upper(model, model.options.open)
         raw = solve_lp_fix(model, upper, Deadline.after(FIRST_SECONDS), self.gap, self._start(model, upper),
                            rounds=())
         self.basis = raw.lp_basis
 
-    def _start(self, model: DevolutionModel, upper: np.ndarray) -> np.ndarray:
-        return np.minimum(complete(model, self.today.astype(float)), upper)
+    def _start(self, model: DevolutionModel, upper: np.ndarray, known: Sequence[np.ndarray] = ()) -> np.ndarray:
+        """The plan to beat: today's, or a ``known`` plan (whole column vectors) worth more under
+        ``model``'s values that keeps its rows (a balance rule's rows move with the values)."""
+        cost = model.objective()
+        plans = [np.minimum(model.matrix.settle(k), upper) for k in (self.today_columns, *known)]
+        fits = [p for p in plans[1:] if feasible(model.matrix, p)]
+        return max([plans[0], *fits], key=lambda p: float(cost @ p))
 
     def solve(self, model: DevolutionModel, *, rounds: tuple[int, ...] = SAMPLE_ROUNDS, target: float = 1.0,
-              relative_gap: float | None = None, start: Plan | None = None, nodes: int = SAMPLE_NODES) -> RawSolution:
-        """Fix and repair under ``model``'s values and limits, from today's basis, and from
-        today's plan unless another ``start`` is given."""
+              relative_gap: float | None = None, start: Plan | None = None, known: Sequence[np.ndarray] = (),
+              nodes: int = SAMPLE_NODES, mip_options: dict | None = LEAN_CUTS) -> RawSolution:
+        """Fix and repair under ``model``'s values and limits, from today's basis, and from the
+        best of today's plan and the ``known`` ones unless another ``start`` is given."""
         upper = column_upper(model, model.options.open)
-        first = self._start(model, upper) if start is None else np.minimum(
+        first = self._start(model, upper, known) if start is None else np.minimum(
             complete(model, chosen_options(model, start).astype(float)), upper)
         return solve_lp_fix(model, upper, Deadline.after(GUARD_SECONDS), relative_gap or self.gap, first,
-                            warm=self.basis, target=target, rounds=rounds, nodes=nodes)
+                            warm=self.basis, target=target, rounds=rounds, nodes=nodes, mip_options=mip_options)
 
-    def replan(self, model: DevolutionModel) -> np.ndarray | None:
+    def replan(self, model: DevolutionModel, known: Sequence[np.ndarray] = ()) -> np.ndarray | None:
         """The options chosen (a flag per option) under ``model``'s values; None when no plan is found."""
-        raw = self.solve(model)
+        raw = self.solve(model, known=known)
         return raw.x[: model.matrix.n_x] > 0.5 if raw.status.has_plan and raw.x is not None else None
 
     def value_of_today(self, model: DevolutionModel) -> float:
@@ -190,7 +199,7 @@ def _changes_at(model: DevolutionModel, rp: Replanner, w0: np.ndarray, k: int, t
     chosen = rp.replan(changed)
     if chosen is not None and np.array_equal(chosen, rp.today):
         raw = rp.solve(changed, rounds=REPAIR_SIZES, target=REPAIR_TARGET, nodes=REPAIR_NODES,
-                       relative_gap=model.scenario.relative_gap)
+                       relative_gap=model.scenario.relative_gap, mip_options=None)
         chosen = raw.x[: changed.matrix.n_x] > 0.5 if raw.status.has_plan and raw.x is not None else chosen
     return () if chosen is None else changes(model, rp.today, chosen)
 
@@ -300,18 +309,25 @@ class Tally:
 
 
 def run_samples(rp: Replanner, how: Draws, seed: int, first: int, count: int) -> Tally:
-    """Samples ``first`` … ``first + count − 1``, each planned from today's LP basis and plan, so
-    its answer depends on nothing but the model, the seed and its number."""
+    """Samples ``first`` … ``first + count − 1`` in turn, each planned from today's LP basis, the
+    plan to beat the best of today's and those found for the piece's samples before it (a plan
+    good under one sample's values is often within the gap under the next's, and then no repair
+    is needed): an answer depends on nothing but the model, the seed and the piece."""
     t0 = time.perf_counter()
     tally = Tally(np.zeros(rp.model.matrix.n_x, dtype=np.int64), first=first)
+    known: list[np.ndarray] = []
+    seen = {rp.today.tobytes()}
     for i in range(first, first + count):
         w, scores = how.sample(seed, i)
-        chosen = rp.replan(rp.model.with_weights(as_weights(w), scores))
+        chosen = rp.replan(rp.model.with_weights(as_weights(w), scores), known)
         tally.samples += 1
         if chosen is not None:
             tally.plans += 1
             tally.chosen += chosen
             tally.stands += bool(np.array_equal(chosen, rp.today))
+            if chosen.tobytes() not in seen:
+                seen.add(chosen.tobytes())
+                known.append(complete(rp.model, chosen.astype(float)))
     tally.seconds = time.perf_counter() - t0
     return tally
 
