@@ -24,7 +24,7 @@ from devolve.core.plan import NoteKind, Obstacle, ObstacleKind, Plan, PlanMethod
 from devolve.core.scenario import Scenario
 from devolve.core.terms import SolverName
 from devolve.optimise.highs import DEADLINE_MARGIN_SECONDS, highs_name, watch_deadlines
-from devolve.scale import default_workers
+from devolve.scale import default_workers, one_thread
 
 Progress = Callable[[str], None]
 
@@ -106,7 +106,8 @@ def _child(conn, task: Callable, args: tuple, kwargs: dict, relay: bool) -> None
     if relay:
         kwargs = {**kwargs, "progress": lambda step: conn.send(("progress", step))}
     try:
-        answer = task(*args, **kwargs)
+        with one_thread():
+            answer = task(*args, **kwargs)
         conn.send(("done", answer))
     except BaseException as e:  # noqa: BLE001 - sent to the parent, which raises it
         try:
