@@ -83,9 +83,15 @@ class Replanner:
         """The plan to beat: today's, or a ``known`` plan (whole column vectors) worth more under
         ``model``'s values that keeps its rows (a balance rule's rows move with the values)."""
         cost = model.objective()
-        plans = [np.minimum(model.matrix.settle(k), upper) for k in (self.today_columns, *known)]
-        fits = [p for p in plans[1:] if feasible(model.matrix, p)]
-        return max([plans[0], *fits], key=lambda p: float(cost @ p))
+        today = np.minimum(model.matrix.settle(self.today_columns), upper)
+        worth = [float(cost @ k) for k in known]  # settling sets only V, which has no value of its own
+        for j in sorted(range(len(known)), key=lambda j: -worth[j]):
+            if worth[j] <= float(cost @ today):
+                break
+            plan = np.minimum(model.matrix.settle(known[j]), upper)
+            if feasible(model.matrix, plan):
+                return plan
+        return today
 
     def solve(self, model: DevolutionModel, *, rounds: tuple[int, ...] = SAMPLE_ROUNDS, target: float = 1.0,
               relative_gap: float | None = None, start: Plan | None = None, known: Sequence[np.ndarray] = (),
