@@ -188,3 +188,41 @@ def test_a_weak_lp_bound_does_not_make_a_steady_plan_look_fragile(rubric):
     outcomes = found[Benefit.OUTCOMES]
     assert (outcomes.low, outcomes.high, outcomes.below, outcomes.above) == (0.0, 1.0, (), ())
     assert all(s.room is None for s in found.values())
+
+
+def test_a_sample_starts_from_the_best_known_plan_that_still_keeps_the_rows(rubric):
+    from devolve.optimise.presolve import column_upper
+    from devolve.optimise.readback import complete
+
+    model, plan = planned(seesaw(rubric))
+    rp = robust.Replanner(model, plan)
+    solo = model.options.open & ~rp.today  # the other arrangement of the one activity
+    both = model.options.open.copy()  # two arrangements at once: breaks one_configuration
+    as_columns = [complete(model, flags.astype(float)) for flags in (solo, both)]
+    # outcomes and volunteer time even: solo (0.4 + 1.0) is worth more than the group (0.6)
+    even = model.with_weights({**TODAY, Benefit.OUTCOMES: 0.5, Benefit.VOLUNTEER_TIME: 0.5})
+    upper = column_upper(even, even.options.open)
+
+    def start(known):
+        return rp._start(even, upper, known)[: model.matrix.n_x] > 0.5
+
+    assert (start([]) == rp.today).all()
+    assert (start(as_columns) == solo).all()  # the plan worth 2.0 is passed over: it breaks a row
+    assert (start(as_columns[1:]) == rp.today).all()
+    # under today's weights the group is worth more: today's plan stays the plan to beat
+    assert (rp._start(model, column_upper(model, model.options.open), as_columns)[: model.matrix.n_x]
+            > 0.5).tolist() == rp.today.tolist()
+    # and the plan a sample then makes is the one the values call for
+    assert (rp.replan(even, as_columns) == solo).all() and (rp.replan(even) == solo).all()
+
+
+def test_a_piece_gives_the_same_answer_whatever_the_worker_ran_before(rubric):
+    model, plan = planned(varied(rubric))
+    rp = robust.Replanner(model, plan)
+    how = robust.draws(model, uniform=True)
+    first = robust.run_samples(rp, how, 11, 0, 25)
+    robust.run_samples(rp, how, 11, 25, 25)  # another piece on the same worker
+    again = robust.run_samples(rp, how, 11, 0, 25)
+    assert 0 < first.stands < 25  # the draws do move the plan
+    assert (first.chosen == again.chosen).all()
+    assert (first.samples, first.plans, first.stands) == (again.samples, again.plans, again.stands)
