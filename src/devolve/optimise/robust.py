@@ -85,8 +85,9 @@ class Replanner:
         cost = model.objective()
         today = np.minimum(model.matrix.settle(self.today_columns), upper)
         worth = [float(cost @ k) for k in known]  # settling sets only V, which has no value of its own
+        floor = float(cost @ today)
         for j in sorted(range(len(known)), key=lambda j: -worth[j]):
-            if worth[j] <= float(cost @ today):
+            if worth[j] <= floor:
                 break
             plan = np.minimum(model.matrix.settle(known[j]), upper)
             if feasible(model.matrix, plan):
