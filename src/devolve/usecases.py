@@ -349,6 +349,13 @@ def weight_stability(model, plan: Plan, progress: Count | None = None):
     return stability(model, plan, progress=progress)
 
 
+def samples_per_piece(samples: int) -> int:
+    """How many samples each piece of work plans (progress moves a piece at a time)."""
+    from devolve.optimise.robust import piece_size
+
+    return piece_size(samples)
+
+
 def acceptability(model, plan: Plan, *, samples: int = 1000, seed: int = 0, uniform: bool = False,
                   scores: bool = True, workers: int | None = None, dask: str | None = None,
                   progress: Count | None = None):

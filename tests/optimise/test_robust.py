@@ -226,3 +226,11 @@ def test_a_piece_gives_the_same_answer_whatever_the_worker_ran_before(rubric):
     assert 0 < first.stands < 25  # the draws do move the plan
     assert (first.chosen == again.chosen).all()
     assert (first.samples, first.plans, first.stands) == (again.samples, again.plans, again.stands)
+
+
+def test_pieces_are_fixed_by_the_sample_count_and_cover_every_sample():
+    for samples, size in ((1, 25), (60, 25), (200, 25), (400, 50), (1000, 125), (20_000, 125)):
+        pieces = robust.sample_pieces(samples)
+        assert robust.piece_size(samples) == size
+        assert [first for first, _ in pieces] == list(range(0, samples, size))
+        assert sum(count for _, count in pieces) == samples and all(0 < c <= size for _, c in pieces)

@@ -27,12 +27,12 @@ from devolve.present.charts import (
     stability_chart,
     stability_words,
 )
-from devolve.usecases import QUICK_GAP, acceptability, local, value_frontier, weight_stability
+from devolve.usecases import QUICK_GAP, acceptability, local, samples_per_piece, value_frontier, weight_stability
 
 # No bare strings below the module's docstring: Streamlit's magic would write them on the page.
 SAMPLES = 200  # samples the page draws unless told otherwise: about 40 s on two processes on the sample
 COMMAND_LINE_SAMPLES = 1000
-PIECE = 25  # samples are planned in pieces of this many (devolve.optimise.robust.PIECE): progress moves by pieces
+STEP = 25  # samples are asked for in steps of the smallest piece of work (devolve.optimise.robust.PIECE_MIN)
 LIMITS = (Family.TRANSITION_BUDGET, Family.CONTINGENCY_RESERVE)  # the £ limits a frontier can be drawn against
 FRONTIER_STEPS = 12
 SHOWN = {"contested": "Activities with a contested decision", "planned": "Activities in today's plan",
@@ -137,7 +137,7 @@ st.caption(f"Plan {pick.id} made again for each of many samples, the weights (an
            "or more of the samples is in the robust core; one chosen in some but fewer is contested.")
 with st.form("acceptability"):
     left, right = st.columns(2)
-    samples = left.number_input("Samples", min_value=PIECE, max_value=20_000, value=SAMPLES, step=PIECE,
+    samples = left.number_input("Samples", min_value=STEP, max_value=20_000, value=SAMPLES, step=STEP,
                                 key="acc-samples",
                                 help=f"The app draws {SAMPLES} to answer in under a minute; the command line draws "
                                 f"{COMMAND_LINE_SAMPLES} by default, for shares within ±3 percentage points.")
@@ -151,13 +151,13 @@ with st.form("acceptability"):
                          else "fixed as they are")
     workers = left.number_input("Processes to run on", min_value=1, max_value=max(processes(), 1),
                                 value=max(processes(), 1), step=1, key="acc-workers",
-                                help="Each process plans a piece of 25 samples at a time; more processes finish "
-                                "sooner on a machine with cores to spare.")
+                                help="The samples are planned in pieces of 25 to 125, each on one process; more "
+                                "processes finish sooner on a machine with cores to spare.")
     run = st.form_submit_button("Run the samples", type="primary")
 st.caption(f"The app draws {SAMPLES} samples unless you ask for more; the command line draws "
            f"{COMMAND_LINE_SAMPLES} by default.")
 if run:
-    bar, moved = progress_bar(f"Planning {int(samples):,} samples:", f"pieces of {PIECE}")
+    bar, moved = progress_bar(f"Planning {int(samples):,} samples:", f"pieces of {samples_per_piece(int(samples))}")
     results["acceptability"] = acceptability(model, plan, samples=int(samples), seed=int(seed), uniform=uniform,
                                              scores=scores, workers=int(workers), progress=moved)
     bar.empty()
