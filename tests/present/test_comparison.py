@@ -4,8 +4,6 @@ opens and prints."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openpyxl
 import pytest
 
