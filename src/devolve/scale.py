@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import OpenBLASController, threadpool_limits
 
 from devolve.core.limits import Family
 from devolve.core.plan import Plan
@@ -29,14 +31,47 @@ Progress = Callable[[int, int], None]
 Arrived = Callable[[int, Any], None]
 """Called with (the piece's place in the list, its answer) as each piece finishes."""
 
-def one_thread():
-    """Hold numpy's BLAS library to one thread while a piece of work runs (a context manager).
+_held = 0
+"""Pieces of work in this process inside :func:`one_thread` now."""
+_held_lock = threading.Lock()
+_limiter: Any = None
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Hold numpy's BLAS library to one thread while a piece of work runs.
 
     Work is spread one process a core already; BLAS's own threads, started for every dot product
     over a model's columns, only spin against the other processes: on the sample one worker used
     1.6 cores for one core's work, and two workers ran at half speed each. One thread also adds up
-    in the same order on every machine, so the same seed gives the same plans to the last digit."""
-    return threadpool_limits(limits=1, user_api="blas")
+    in the same order on every machine, so the same seed gives the same plans to the last digit.
+
+    BLAS's thread count is the whole process's, and several pieces can run in one process at once
+    (app sessions sharing a server, a Dask worker with several threads): the limit is set by the
+    first piece in and lifted by the last one out, never by one piece under another's feet."""
+    global _held, _limiter
+    with _held_lock:
+        if _held == 0:
+            _limiter = _as_any_thread(lambda: threadpool_limits(limits=1, user_api="blas"))
+        _held += 1
+    try:
+        yield
+    finally:
+        with _held_lock:
+            _held -= 1
+            if _held == 0:
+                _as_any_thread(_limiter.restore_original_limits)
+                _limiter = None
+
+
+def _as_any_thread(change: Callable[[], Any]) -> Any:
+    # threadpoolctl lets only the thread that last changed OpenBLAS's limit change it again (others
+    # are silently ignored); the count above already says who may, so any thread is let through
+    OpenBLASController.clear_controlling_thread(force=True)
+    try:
+        return change()
+    finally:
+        OpenBLASController.clear_controlling_thread(force=True)
 
 
 def default_workers() -> int:
